@@ -1,0 +1,2 @@
+"""Ingestion and delivery: channels, social profiles and posts, webhook
+deliveries (RawEvent) and the outbox of replies (OutboundMessage)."""

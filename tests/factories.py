@@ -1,0 +1,202 @@
+"""factory_boy factories for every model, shared by the app test folders."""
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from cases import models as case_models
+from cases.choices import CaseEventKind, CaseStatus, ChannelKind
+from channels_app import models as channel_models
+from kpis import models as kpi_models
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"agent{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@brand.example")
+    password = factory.django.Password("correct-horse-battery")
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.Customer
+
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"customer{n}@mail.example")
+
+
+class BusinessCalendarFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.BusinessCalendar
+
+    name = factory.Sequence(lambda n: f"Calendar {n}")
+    time_zone = "Europe/London"
+
+
+class OpeningIntervalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.OpeningInterval
+
+    calendar = factory.SubFactory(BusinessCalendarFactory)
+    weekday = 0
+    opens_at = dt.time(9, 0)
+    closes_at = dt.time(17, 0)
+
+
+class HolidayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.Holiday
+
+    calendar = factory.SubFactory(BusinessCalendarFactory)
+    date = dt.date(2026, 12, 25)
+    name = "Christmas Day"
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.Team
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class AgentProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.AgentProfile
+
+    user = factory.SubFactory(UserFactory)
+    languages = factory.LazyFunction(lambda: ["en"])
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.Tag
+
+    name = factory.Sequence(lambda n: f"tag-{n}")
+
+
+class CannedResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.CannedResponse
+
+    title = factory.Sequence(lambda n: f"Canned reply {n}")
+    shortcut = factory.Sequence(lambda n: f"reply-{n}")
+    body = "Hi {{ customer.first_name }}, sorry about that. Could you DM us your order number?"
+
+
+class CannedResponseVariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.CannedResponseVariant
+
+    response = factory.SubFactory(CannedResponseFactory)
+    channel_kind = ChannelKind.X
+    body = "Sorry about that! DM us your order number?"
+
+
+class SLAPolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.SLAPolicy
+
+    name = factory.Sequence(lambda n: f"Policy {n}")
+    first_response_minutes = 60
+    next_response_minutes = 120
+    resolution_minutes = 24 * 60
+
+
+class ChannelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = channel_models.Channel
+
+    kind = ChannelKind.X
+    name = factory.Sequence(lambda n: f"Channel {n}")
+    brand_handles = factory.LazyFunction(lambda: ["AcmeSupport"])
+    brand_terms = factory.LazyFunction(lambda: ["acme"])
+    api_base_url = "http://127.0.0.1:9/"
+
+
+class SocialProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = channel_models.SocialProfile
+
+    customer = factory.SubFactory(CustomerFactory)
+    kind = ChannelKind.X
+    external_user_id = factory.Sequence(lambda n: str(2_244_994_945 + n))
+    handle = factory.Sequence(lambda n: f"user_{n}")
+    followers_count = 120
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.Case
+
+    customer = factory.SubFactory(CustomerFactory)
+    origin_channel = factory.SubFactory(ChannelFactory)
+    subject = "Order has not shipped"
+    status = CaseStatus.OPEN
+    first_message_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=2))
+
+
+class SocialPostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = channel_models.SocialPost
+
+    channel = factory.SubFactory(ChannelFactory)
+    external_id = factory.Sequence(lambda n: str(1_852_017_720_541_925_392 + n))
+    author = factory.SubFactory(SocialProfileFactory)
+    text = "@AcmeSupport my order still hasn't shipped and nobody answers DMs"
+    posted_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=2))
+
+
+class CaseEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.CaseEvent
+
+    case = factory.SubFactory(CaseFactory)
+    kind = CaseEventKind.INTERNAL_NOTE
+    body = "Customer called as well; refund already approved."
+    occurred_at = factory.LazyFunction(timezone.now)
+
+
+class RawEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = channel_models.RawEvent
+
+    channel = factory.SubFactory(ChannelFactory)
+    source = "webhook.generic"
+    headers = factory.LazyFunction(lambda: {"Content-Type": "application/json"})
+    body = b'{"id": "evt-1", "text": "hello"}'
+
+
+class OutboundMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = channel_models.OutboundMessage
+
+    case = factory.SubFactory(CaseFactory)
+    channel = factory.SelfAttribute("case.origin_channel")
+    text = "Sorry to hear that! Could you DM us your order number so we can look into it?"
+
+
+class SatisfactionSurveyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = kpi_models.SatisfactionSurvey
+
+    case = factory.SubFactory(CaseFactory)
+    token = factory.Sequence(lambda n: f"survey-token-{n}")
+    sent_at = factory.LazyFunction(timezone.now)
+
+
+class KpiRollupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = kpi_models.KpiRollup
+
+    day = dt.date(2026, 11, 1)
+    metric = "first_response_minutes_median"
+    value = 42.0
+    sample_size = 10
