@@ -14,6 +14,9 @@ from socialcrm.env import env_bool, env_int
 from socialcrm.settings import *  # noqa: F403
 
 DEBUG = False
+# WhiteNoise serves collected static files (`manage.py collectstatic`) from
+# the application server, right after SecurityMiddleware.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)

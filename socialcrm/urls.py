@@ -1,8 +1,17 @@
-"""Root URLs."""
+"""Root URLs: the console, the KPI pages, admin, login and the health check."""
 
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from socialcrm import views
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("console/", include("cases.urls")),
+    path("kpis/", include("kpis.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs the whole suite against the services named by DATABASE_URL and
+# REDIS_URL, after checking they answer, so a missing service is one clear
+# message instead of a hundred connection errors.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -n "${DATABASE_URL:-}" ]; then
+  .venv/bin/python - <<'PY' || { echo "PostgreSQL at DATABASE_URL is not answering (start it, or run: make test DATABASE_URL=)"; exit 1; }
+import os, psycopg, dj_database_url
+cfg = dj_database_url.parse(os.environ["DATABASE_URL"])
+psycopg.connect(host=cfg["HOST"] or None, port=cfg["PORT"] or None, user=cfg["USER"] or None,
+                password=cfg["PASSWORD"] or None, dbname="postgres", connect_timeout=5).close()
+PY
+fi
+if [ -n "${REDIS_URL:-}" ]; then
+  .venv/bin/python -c 'import os, redis; redis.Redis.from_url(os.environ["REDIS_URL"], socket_timeout=5).ping()' \
+    || { echo "Redis at REDIS_URL is not answering (start it, or run: make test REDIS_URL=)"; exit 1; }
+fi
+
+echo "Testing with database: ${DATABASE_URL:-SQLite (embedded)}; broker: ${REDIS_URL:-none (eager Celery)}"
+# A throwaway VAR_DIR keeps test runs away from the demo's SQLite file.
+VAR_DIR="${VAR_DIR:-$(mktemp -d)}" exec .venv/bin/pytest "$@"

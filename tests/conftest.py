@@ -1,0 +1,27 @@
+"""Fixtures shared by every test folder."""
+
+import pytest
+from django.conf import settings
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis of the test run; skips the test when the run has none."""
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set: this test needs a real Redis (make test sets it)")
+    return settings.REDIS_URL
+
+
+@pytest.fixture
+def celery_worker(redis_url, transactional_db):
+    """A real Celery worker thread consuming from the real Redis broker.
+
+    Needs committed rows (transactional_db): the worker thread has its own
+    database connection and cannot see a test's open transaction.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from socialcrm.celery import app
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker

@@ -1,0 +1,123 @@
+"""The web entry points: login, console, KPI page, health check, and who may see what."""
+
+import pytest
+from django.urls import reverse
+
+from cases.choices import CaseStatus
+from tests.factories import CaseFactory, SatisfactionSurveyFactory, TeamFactory
+from tests.roles import user_in_group
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_renders_with_csrf_token(client):
+    response = client.get(reverse("login"))
+
+    assert response.status_code == 200
+    assert b"csrfmiddlewaretoken" in response.content
+
+
+def test_anonymous_user_is_sent_to_login_from_console_and_kpis(client):
+    for name in ("console:inbox", "kpis:dashboard"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_agent_logs_in_and_lands_on_the_console(client):
+    user_in_group("Agents", username="ana")
+
+    response = client.post(reverse("login"), {"username": "ana", "password": "correct-horse-battery"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("console:inbox")
+    assert response.status_code == 200
+
+
+def test_agent_sees_own_team_cases_but_not_other_teams(client):
+    # Given an agent in the billing team and cases in billing and in sales
+    agent = user_in_group("Agents")
+    billing, sales = TeamFactory(name="Billing"), TeamFactory(name="Sales")
+    agent.agent_profile.teams.add(billing)
+    CaseFactory(team=billing, subject="Charged twice for seat upgrade")
+    CaseFactory(team=sales, subject="Corporate fares for 40 staff")
+    client.force_login(agent)
+
+    # When the agent opens the console
+    response = client.get(reverse("console:inbox"))
+
+    # Then only the billing case shows
+    assert b"Charged twice for seat upgrade" in response.content
+    assert b"Corporate fares for 40 staff" not in response.content
+
+
+def test_manager_sees_every_team_case(client):
+    manager = user_in_group("Managers")
+    CaseFactory(team=TeamFactory(), subject="Corporate fares for 40 staff")
+    client.force_login(manager)
+
+    assert b"Corporate fares for 40 staff" in client.get(reverse("console:inbox")).content
+
+
+def test_console_lists_only_open_cases(client):
+    client.force_login(user_in_group("Managers"))
+    CaseFactory(subject="Still waiting on my refund")
+    CaseFactory(subject="Bag delivered, thanks", status=CaseStatus.RESOLVED, resolved_at="2026-11-01T10:00Z")
+
+    content = client.get(reverse("console:inbox")).content
+
+    assert b"Still waiting on my refund" in content
+    assert b"Bag delivered, thanks" not in content
+
+
+def test_post_text_in_the_console_is_escaped(client):
+    client.force_login(user_in_group("Managers"))
+    CaseFactory(subject="<script>alert('x')</script>")
+
+    content = client.get(reverse("console:inbox")).content
+
+    assert b"<script>alert" not in content
+    assert b"&lt;script&gt;" in content
+
+
+@pytest.mark.parametrize("rows", [2, 25])
+def test_console_query_count_does_not_grow_with_rows(client, django_assert_max_num_queries, rows):
+    client.force_login(user_in_group("Agents"))
+    CaseFactory.create_batch(rows)
+
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("console:inbox")).status_code == 200
+
+
+def test_kpi_page_is_forbidden_to_agents_and_shown_to_managers(client):
+    client.force_login(user_in_group("Agents"))
+    assert client.get(reverse("kpis:dashboard")).status_code == 403
+
+    client.force_login(user_in_group("Managers"))
+    assert client.get(reverse("kpis:dashboard")).status_code == 200
+
+
+def test_kpi_overview_counts_open_cases_and_csat(client):
+    client.force_login(user_in_group("Managers"))
+    CaseFactory.create_batch(3)
+    resolved = CaseFactory(status=CaseStatus.RESOLVED, resolved_at="2026-11-01T10:00Z")
+    for score in (5, 4, 2):
+        survey = SatisfactionSurveyFactory(case=resolved)
+        survey.score, survey.answered_at = score, survey.sent_at
+        survey.save()
+
+    overview = client.get(reverse("kpis:dashboard")).context["overview"]
+
+    assert overview["open"] == 3
+    assert overview["surveys_answered"] == 3
+    assert overview["csat_share"] == pytest.approx(2 / 3)
+
+
+def test_health_check_reports_the_database(client):
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_home_redirects_to_the_console(client):
+    assert client.get("/").url == reverse("console:inbox")
