@@ -23,7 +23,7 @@ from cases.choices import EngagementType, Intent, SentimentLabel
 from channels_app.choices import ChannelKind, Direction, OutboundStatus, RawEventStatus
 from socialcrm.db import choices_check, range_check
 
-ENV_NAME_RE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+ENV_NAME_RE = re.compile(r"[A-Z_][A-Z0-9_]*")
 
 
 def validate_string_list(value) -> None:
@@ -35,7 +35,7 @@ def validate_credential_env(value) -> None:
     if not isinstance(value, dict):
         raise ValidationError('Enter an object mapping credential to variable, e.g. {"bearer_token": "X_BEARER"}.')
     for key, env_name in value.items():
-        if not isinstance(env_name, str) or not ENV_NAME_RE.match(env_name):
+        if not isinstance(env_name, str) or not ENV_NAME_RE.fullmatch(env_name):
             raise ValidationError(
                 f"{key!r} must name an environment variable (upper case, e.g. X_BEARER_TOKEN), not hold a secret."
             )

@@ -12,8 +12,8 @@ from socialcrm.db import choices_check, range_check
 
 
 def _validate_subset(values, choices: type[models.Choices], label: str) -> None:
-    if not isinstance(values, list):
-        raise ValidationError(f"{label} must be a list.")
+    if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+        raise ValidationError(f"{label} must be a list of values.")
     unknown = sorted(set(values) - set(choices.values))
     if unknown:
         raise ValidationError(f"Unknown {label}: {', '.join(map(str, unknown))}. Allowed: {', '.join(choices.values)}.")

@@ -9,11 +9,11 @@ from django.db import models
 from cases.choices import ChannelKind
 from socialcrm.db import choices_check, range_check
 
-SHORTCUT_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+SHORTCUT_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 def validate_shortcut(value: str) -> None:
-    if not SHORTCUT_RE.match(value):
+    if not SHORTCUT_RE.fullmatch(value):
         raise ValidationError("Use lower-case letters, digits, '-' and '_' (e.g. 'refund-delay').")
 
 
