@@ -16,11 +16,15 @@ autocomplete or raw-id widget, never a <select> of all rows.
 import re
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from cases import selectors, services
 from cases.choices import ChannelKind, CustomerTier, EngagementType, Priority
 from cases.models import (
     AgentProfile,
@@ -319,6 +323,50 @@ class CustomerAdmin(LargeTableAdminMixin, admin.ModelAdmin):
         ("Reach and risk", {"fields": ("max_followers", "influence", "churn_risk", "churned_at")}),
         ("Records", {"fields": ("cases_link", "merged_into", "created_at", "updated_at")}),
     )
+
+    actions = ("merge_into_oldest",)
+    change_list_template = "admin/cases/customer/change_list.html"
+
+    @admin.action(description="Merge the selected customers into the oldest of them", permissions=["change"])
+    def merge_into_oldest(self, request, queryset):
+        customers = list(queryset.order_by("pk"))
+        if len(customers) < 2:
+            self.message_user(request, "Select at least two customers to merge.", level=messages.WARNING)
+            return
+        target = customers[0]
+        try:
+            for source in customers[1:]:
+                target = services.customer_merge(source=source, target=target, actor=request.user)
+        except services.MergeError as error:
+            self.message_user(request, str(error), level=messages.ERROR)
+            return
+        self.message_user(request, f"Merged {len(customers) - 1} customer(s) into {target}.", level=messages.SUCCESS)
+
+    def get_urls(self):
+        return [
+            path(
+                "merge-suggestions/",
+                self.admin_site.admin_view(self.merge_suggestions_view),
+                name="cases_customer_merge_suggestions",
+            ),
+            *super().get_urls(),
+        ]
+
+    def merge_suggestions_view(self, request):
+        """Pairs that look like one person, each with a merge button (POST, change permission)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            ids = [int(pk) for pk in request.POST.getlist("customer") if pk.isdigit()]
+            self.merge_into_oldest(request, Customer.objects.filter(pk__in=ids))
+            return redirect("admin:cases_customer_merge_suggestions")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Customer merge suggestions",
+            "opts": self.model._meta,
+            "suggestions": selectors.customer_merge_suggestions(),
+        }
+        return TemplateResponse(request, "admin/cases/customer/merge_suggestions.html", context)
 
     @admin.display(description="cases")
     def cases_link(self, obj: Customer) -> str:

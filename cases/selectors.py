@@ -1,11 +1,16 @@
 """Reads of the case domain. Each selector does its own select_related so
 callers never trigger a query per row."""
 
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 
 from cases.choices import OPEN_STATUSES
-from cases.models import Case
+from cases.models import Case, Customer
 
 
 def cases_visible_to(*, user: AbstractBaseUser) -> QuerySet[Case]:
@@ -26,3 +31,55 @@ def open_cases_for(*, user: AbstractBaseUser, limit: int = 50) -> list[Case]:
         .select_related("customer", "origin_channel", "assignee", "team")
         .order_by("-created_at", "-id")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class MergeSuggestion:
+    reason: str
+    customers: tuple[Customer, ...]
+
+
+def customer_merge_suggestions(*, limit: int = 50) -> list[MergeSuggestion]:
+    """Customers that look like one person: the same e-mail address, or the
+    same handle and display name on profiles of different channel kinds.
+    Four queries, whatever the number of customers."""
+    # Looked up by name: profiles belong to channels_app, which builds on this app.
+    SocialProfile = apps.get_model("channels_app", "SocialProfile")
+    live = Customer.objects.filter(merged_into__isnull=True)
+    groups: dict[tuple[str, str], set[int]] = defaultdict(set)
+
+    shared_emails = (
+        live.exclude(email="").annotate(key=Lower("email")).values("key").annotate(n=Count("id")).filter(n__gt=1)
+    )
+    for customer_id, key in (
+        live.annotate(key=Lower("email")).filter(key__in=shared_emails.values("key")[:limit]).values_list("id", "key")
+    ):
+        groups[("same e-mail address", key)].add(customer_id)
+
+    live_profiles = (
+        SocialProfile.objects.filter(customer__merged_into__isnull=True)
+        .exclude(handle="")
+        .exclude(display_name="")
+        .annotate(handle_key=Lower("handle"), name_key=Lower("display_name"))
+    )
+    shared_handles = {
+        (row["handle_key"], row["name_key"])
+        for row in live_profiles.values("handle_key", "name_key")
+        .annotate(customers=Count("customer", distinct=True), kinds=Count("kind", distinct=True))
+        .filter(customers__gt=1, kinds__gt=1)[:limit]
+    }
+    if shared_handles:
+        handles = {handle for handle, _name in shared_handles}
+        for customer_id, handle, name in live_profiles.filter(handle_key__in=handles).values_list(
+            "customer_id", "handle_key", "name_key"
+        ):
+            if (handle, name) in shared_handles:
+                groups[("same handle and name on different channels", f"@{handle}")].add(customer_id)
+
+    customers = live.in_bulk({customer_id for ids in groups.values() for customer_id in ids})
+    suggestions = [
+        MergeSuggestion(reason=f"{reason}: {key}", customers=tuple(customers[pk] for pk in sorted(ids)))
+        for (reason, key), ids in groups.items()
+        if len(ids) > 1
+    ]
+    return suggestions[:limit]
