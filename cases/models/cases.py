@@ -138,16 +138,34 @@ class CaseEvent(models.Model):
     to record the event once.
     """
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    # One event per post and more: only the timeline index is kept on the
+    # foreign keys (rows referencing a deleted user, post or message are
+    # rare, and found by a scan then).
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     kind = models.CharField(max_length=24, choices=CaseEventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="case_events"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="case_events",
+        db_index=False,
     )
     post = models.ForeignKey(
-        "channels_app.SocialPost", null=True, blank=True, on_delete=models.SET_NULL, related_name="case_events"
+        "channels_app.SocialPost",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="case_events",
+        db_index=False,
     )
     outbound_message = models.ForeignKey(
-        "channels_app.OutboundMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="case_events"
+        "channels_app.OutboundMessage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="case_events",
+        db_index=False,
     )
     body = models.TextField(blank=True, help_text="Text of a note; empty for other kinds.")
     payload = models.JSONField(default=dict, blank=True)

@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench-ingest`); see docs/PERFORMANCE.md."""

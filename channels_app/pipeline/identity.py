@@ -1,0 +1,139 @@
+"""Identity: the SocialProfile and Customer behind each post's author.
+
+Owns resolve_authors(): finds or creates profiles of one channel kind in
+bulk, refreshes what the channel tells about them (handle, name, followers,
+verified), and keeps each customer's stored reach (max_followers,
+influence) equal to the largest follower count of their profiles.
+A constant number of queries per batch, whatever its size.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from cases.choices import influence_tier_for
+from cases.models import Customer
+from channels_app.models import SocialProfile
+from channels_app.pipeline.bulk import any_of, insert_objects
+from channels_app.pipeline.normalized import NormalizedPost
+
+PROFILE_FIELDS = ("handle", "display_name", "followers_count", "verified")
+
+
+def _profile_values(post: NormalizedPost, current: SocialProfile | None) -> dict:
+    """What the post tells about its author; unknowns keep the current value."""
+    return {
+        "handle": post.author_handle or (current.handle if current else ""),
+        "display_name": post.author_name or (current.display_name if current else ""),
+        "followers_count": post.author_followers
+        if post.author_followers is not None
+        else (current.followers_count if current else 0),
+        "verified": post.author_verified
+        if post.author_verified is not None
+        else (current.verified if current else False),
+    }
+
+
+def resolve_authors(*, kind: str, posts: list[NormalizedPost]) -> dict[str, SocialProfile]:
+    """Profiles (with their customer loaded) by author id for the posts that have one.
+
+    The latest post of an author (by posted_at) speaks for the profile, so
+    follower counts are as fresh as the batch allows. Expects to run inside
+    the batch's transaction.
+    """
+    latest: dict[str, NormalizedPost] = {}
+    for post in posts:
+        if post.author_id and (post.author_id not in latest or post.posted_at >= latest[post.author_id].posted_at):
+            latest[post.author_id] = post
+    if not latest:
+        return {}
+
+    profiles = {
+        profile.external_user_id: profile
+        for profile in SocialProfile.objects.select_related("customer").filter(
+            any_of(SocialProfile, "external_user_id", list(latest)), kind=kind
+        )
+    }
+
+    changed: list[SocialProfile] = []
+    for author_id, profile in profiles.items():
+        values = _profile_values(latest[author_id], profile)
+        if any(getattr(profile, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(profile, name, value)
+            changed.append(profile)
+    if changed:
+        SocialProfile.objects.bulk_update(changed, PROFILE_FIELDS)
+        _refresh_reach({profile.customer_id for profile in changed}, profiles)
+
+    missing = [author_id for author_id in latest if author_id not in profiles]
+    if missing:
+        profiles.update(_create_profiles(kind=kind, authors=[latest[author_id] for author_id in missing]))
+    return profiles
+
+
+def _create_profiles(*, kind: str, authors: list[NormalizedPost]) -> dict[str, SocialProfile]:
+    customers = []
+    new_profiles = []
+    for post in authors:
+        values = _profile_values(post, None)
+        customer = Customer(
+            name=(post.author_name or post.author_handle or post.author_email)[:200],
+            email=post.author_email[:254],
+            max_followers=values["followers_count"],
+            influence=influence_tier_for(values["followers_count"]),
+        )
+        customers.append(customer)
+        new_profiles.append(SocialProfile(customer=customer, kind=kind, external_user_id=post.author_id, **values))
+    try:
+        # A savepoint, so a concurrent ingest that created one of these
+        # profiles first costs a retry of this step, not the whole batch.
+        with transaction.atomic():
+            insert_objects(Customer, customers)
+            insert_objects(SocialProfile, new_profiles)
+    except IntegrityError:
+        return _adopt_concurrent_profiles(kind=kind, authors=authors)
+    return {profile.external_user_id: profile for profile in new_profiles}
+
+
+def _adopt_concurrent_profiles(*, kind: str, authors: list[NormalizedPost]) -> dict[str, SocialProfile]:
+    """Another worker created some of these profiles meanwhile: take theirs, create the rest one by one."""
+    result = {}
+    for post in authors:
+        profile = (
+            SocialProfile.objects.select_related("customer").filter(kind=kind, external_user_id=post.author_id).first()
+        )
+        if profile is None:
+            values = _profile_values(post, None)
+            customer = Customer.objects.create(
+                name=(post.author_name or post.author_handle)[:200],
+                email=post.author_email[:254],
+                max_followers=values["followers_count"],
+                influence=influence_tier_for(values["followers_count"]),
+            )
+            profile = SocialProfile.objects.create(
+                customer=customer, kind=kind, external_user_id=post.author_id, **values
+            )
+        result[post.author_id] = profile
+    return result
+
+
+def _refresh_reach(customer_ids: set[int], profiles: dict[str, SocialProfile]) -> None:
+    """Recompute max_followers and influence of these customers from all their profiles."""
+    maxima = dict(
+        SocialProfile.objects.filter(customer_id__in=customer_ids)
+        .values("customer_id")
+        .annotate(value=Max("followers_count"))
+        .values_list("customer_id", "value")
+    )
+    customers = {profile.customer_id: profile.customer for profile in profiles.values()}
+    changed = []
+    for customer_id, max_followers in maxima.items():
+        customer = customers[customer_id]
+        influence = influence_tier_for(max_followers or 0)
+        if (customer.max_followers, customer.influence) != (max_followers, influence):
+            customer.max_followers, customer.influence = max_followers or 0, influence
+            changed.append(customer)
+    if changed:
+        Customer.objects.bulk_update(changed, ["max_followers", "influence"])

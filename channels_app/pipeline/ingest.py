@@ -1,0 +1,508 @@
+"""The ingestion pipeline: one service that every source calls.
+
+Owns Ingestor (and the ingest_posts() shortcut). For a batch of
+NormalizedPost of one channel, in one transaction and a constant number of
+bulk queries whatever the batch size:
+1. dedupe by (channel, external id): a post already stored is counted as a
+   duplicate (its like/share counts are refreshed when they grew);
+2. identity: profiles and customers (pipeline.identity);
+3. understand: sentiment, language, intent, engagement type, actionable;
+4. thread: which case each post belongs to (pipeline.thread);
+5. clocks, priority and SLA due times of every touched case
+   (cases.priority, cases.sla), and the CaseEvents of the timeline.
+Ingesting the same posts twice changes nothing; the result does not depend
+on the order in which posts arrive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cases.choices import DONE_STATUSES, CaseEventKind, CaseStatus, EngagementType, Intent, SentimentLabel
+from cases.models import Case, CaseEvent, SLAPolicy
+from cases.priority import PriorityFacts, priority_for
+from cases.sla import PolicyFacts, due_times, select_policy
+from channels_app.choices import Direction
+from channels_app.models import Channel, SocialPost, SocialProfile
+from channels_app.pipeline.bulk import any_of, insert_objects, insert_rows
+from channels_app.pipeline.classify import ChannelVocabulary
+from channels_app.pipeline.identity import resolve_authors
+from channels_app.pipeline.normalized import NormalizedPost
+from channels_app.pipeline.thread import CaseState, Node, Threader
+from channels_app.understand import analyze_sentiment, classify_intent, detect_language
+
+STORED_NODE_FIELDS = (
+    "id",
+    "external_id",
+    "in_reply_to_external_id",
+    "direction",
+    "posted_at",
+    "case_id",
+    "sentiment_polarity",
+    "intent",
+    "engagement_type",
+    "language",
+    "text",
+    "author_id",
+)
+
+
+@dataclass
+class IngestResult:
+    received: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    refreshed: int = 0  # duplicates whose like/share counts grew
+    cases_opened: int = 0
+    cases_merged: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
+
+    def add(self, other: IngestResult) -> None:
+        for name in ("received", "stored", "duplicates", "refreshed", "cases_opened", "cases_merged"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.rejected.extend(other.rejected)
+
+
+@dataclass(slots=True)
+class PreparedPost:
+    """A post with what could be known of it without the database."""
+
+    post: NormalizedPost
+    inbound: bool
+    understood: bool = True
+    language: str = ""
+    polarity: float | None = None
+    subjectivity: float | None = None
+    label: str = SentimentLabel.NEUTRAL
+    intent: str = Intent.OTHER
+
+
+@dataclass
+class PreparedBatch:
+    received: int = 0
+    duplicates: int = 0  # within the batch
+    posts: list[PreparedPost] = field(default_factory=list)
+
+
+class Ingestor:
+    """Ingests batches for one channel; reuse one instance across the batches of a source."""
+
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+        self.vocabulary = ChannelVocabulary.build(
+            brand_handles=channel.brand_handles,
+            brand_terms=channel.brand_terms,
+            competitor_terms=channel.competitor_terms,
+            actionable_rules=channel.actionable_rules,
+        )
+        self.reopen_window = dt.timedelta(days=self.vocabulary.rules["reopen_window_days"])
+        self.policies = list(SLAPolicy.objects.filter(is_active=True).order_by("position", "id"))
+
+    def ingest(self, posts: Sequence[NormalizedPost]) -> IngestResult:
+        """Prepare and commit one batch."""
+        return self.commit(self.prepare(posts))
+
+    def prepare(self, posts: Sequence[NormalizedPost], *, skip_stored: bool = False) -> PreparedBatch:
+        """The CPU-bound half: dedupe within the batch and understand each post
+        (direction, language, sentiment, intent). No writes, so it can run while
+        the previous batch commits. With skip_stored, posts already in the
+        database (one read) are not understood again; commit() still dedupes."""
+        prepared = PreparedBatch(received=len(posts))
+        unique: dict[str, NormalizedPost] = {}
+        for post in posts:
+            if post.external_id in unique:
+                prepared.duplicates += 1
+            else:
+                unique[post.external_id] = post
+        known = set()
+        if skip_stored and unique:
+            known = set(
+                SocialPost.objects.filter(
+                    any_of(SocialPost, "external_id", list(unique)), channel=self.channel
+                ).values_list("external_id", flat=True)
+            )
+        for key, post in unique.items():
+            if key in known:
+                prepared.posts.append(PreparedPost(post=post, inbound=False, understood=False))
+                continue
+            inbound = not self._is_outbound(post)
+            item = PreparedPost(post=post, inbound=inbound, language=detect_language(post.text, post.language))
+            if inbound:
+                sentiment = analyze_sentiment(post.text)
+                item.polarity, item.subjectivity, item.label = (
+                    sentiment.polarity,
+                    sentiment.subjectivity,
+                    sentiment.label,
+                )
+                item.intent = classify_intent(post.text, sentiment.label)
+            prepared.posts.append(item)
+        return prepared
+
+    def commit(self, prepared: PreparedBatch) -> IngestResult:
+        """The database half, in one transaction: dedupe against stored posts,
+        identity, threading, and the writes."""
+        result = IngestResult(received=prepared.received, duplicates=prepared.duplicates)
+        if not prepared.posts:
+            return result
+        by_id = {item.post.external_id: item for item in prepared.posts}
+        with transaction.atomic():
+            self._lock_channel()
+            stored = {
+                row[0]: row
+                for row in SocialPost.objects.filter(
+                    any_of(SocialPost, "external_id", list(by_id)), channel=self.channel
+                ).values_list("external_id", "id", "like_count", "share_count")
+            }
+            result.duplicates += len(stored)
+            result.refreshed = self._refresh_counts([(by_id[key].post, row) for key, row in stored.items()])
+            # An item prepare() skipped as stored but that is not stored now is understood here.
+            new_items = [
+                item if item.understood else self.prepare([item.post]).posts[0]
+                for key, item in by_id.items()
+                if key not in stored
+            ]
+            if new_items:
+                self._store(new_items, result)
+        return result
+
+    # -- steps ----------------------------------------------------------------------
+    def _lock_channel(self) -> None:
+        """Serialize ingestion per channel across workers (PostgreSQL); SQLite has one writer anyway.
+
+        The batch also commits without waiting for its WAL flush: a batch is
+        idempotent and its source (the file, the RawEvent, the channel's
+        cursor, all advanced in or after this transaction) is kept, so a
+        batch lost to a database crash is simply ingested again.
+        """
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO off")
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [4242, self.channel.pk])
+
+    def _refresh_counts(self, pairs: list[tuple[NormalizedPost, tuple]]) -> int:
+        grown = [
+            SocialPost(id=row[1], like_count=max(post.like_count, row[2]), share_count=max(post.share_count, row[3]))
+            for post, row in pairs
+            if post.like_count > row[2] or post.share_count > row[3]
+        ]
+        if grown:
+            SocialPost.objects.bulk_update(grown, ["like_count", "share_count"])
+        return len(grown)
+
+    def _store(self, items: list[PreparedPost], result: IngestResult) -> None:
+        vocabulary = self.vocabulary
+        profiles = resolve_authors(kind=self.channel.kind, posts=[item.post for item in items if item.inbound])
+
+        # Parents of the new posts, and stored replies to them (arrived earlier).
+        new_ids = [item.post.external_id for item in items]
+        parent_ids = {item.post.in_reply_to_id for item in items if item.post.in_reply_to_id} - set(new_ids)
+        stored_nodes = self._load_stored(parent_ids=parent_ids, new_ids=new_ids)
+        brand_post_ids = {node.external_id for node in stored_nodes if node.direction == Direction.OUTBOUND}
+        brand_post_ids |= {item.post.external_id for item in items if not item.inbound}
+
+        threader = Threader(channel=self.channel, reopen_window=self.reopen_window)
+        for node in stored_nodes:
+            threader.add(node)
+
+        new_rows: list[tuple[Node, tuple]] = []
+        for item in items:
+            post = item.post
+            profile = profiles.get(post.author_id) if item.inbound else None
+            engagement, actionable = EngagementType.NONE, False
+            if item.inbound:
+                engagement = vocabulary.engagement_type(
+                    text=post.text,
+                    is_direct=post.is_direct,
+                    in_reply_to_handle=post.in_reply_to_handle,
+                    replies_to_brand_post=post.in_reply_to_id in brand_post_ids,
+                )
+                actionable = vocabulary.is_actionable(
+                    engagement_type=engagement, sentiment_label=item.label, intent=item.intent
+                )
+            node = Node(
+                external_id=post.external_id,
+                in_reply_to=post.in_reply_to_id,
+                direction=Direction.INBOUND if item.inbound else Direction.OUTBOUND,
+                posted_at=post.posted_at,
+                customer=profile.customer if profile else None,
+                polarity=item.polarity,
+                intent=item.intent,
+                engagement_type=engagement,
+                language=item.language,
+                text=post.text,
+                actionable=actionable,
+                verified=bool(profile and profile.verified),
+                is_new=True,
+            )
+            threader.add(node)
+            # Columns of POST_COLUMNS after channel_id and before case_id.
+            new_rows.append(
+                (
+                    node,
+                    (
+                        post.external_id,
+                        profile.pk if profile else None,
+                        node.direction,
+                        post.text,
+                        post.url[:1000],
+                        item.language,
+                        post.posted_at,
+                        post.in_reply_to_id[:255],
+                        post.conversation_id[:255],
+                        engagement,
+                        item.intent,
+                        item.polarity,
+                        item.subjectivity,
+                        item.label,
+                        post.like_count,
+                        post.share_count,
+                        post.raw,
+                    ),
+                )
+            )
+
+        threader.run()
+        self._write(threader, new_rows, result)
+
+    def _is_outbound(self, post: NormalizedPost) -> bool:
+        if post.is_outbound is not None:
+            return post.is_outbound
+        return self.vocabulary.is_brand(post.author_handle, post.author_id)
+
+    def _load_stored(self, *, parent_ids: set[str], new_ids: list[str]) -> list[Node]:
+        """Stored parents of the new posts, and stored replies to the new posts with
+        their descendants when they have no case (those may join one now)."""
+        rows = []
+        if parent_ids:
+            rows += SocialPost.objects.filter(
+                any_of(SocialPost, "external_id", list(parent_ids)), channel=self.channel
+            ).only(*STORED_NODE_FIELDS)
+        frontier = list(new_ids)
+        seen = set(parent_ids)
+        while frontier:
+            children = list(
+                SocialPost.objects.filter(
+                    any_of(SocialPost, "in_reply_to_external_id", frontier), channel=self.channel
+                ).only(*STORED_NODE_FIELDS)
+            )
+            children = [child for child in children if child.external_id not in seen]
+            seen.update(child.external_id for child in children)
+            rows += children
+            frontier = [child.external_id for child in children if child.case_id is None]
+        if not rows:
+            return []
+        case_ids = {row.case_id for row in rows if row.case_id}
+        cases = {case.pk: case for case in Case.objects.select_related("customer").filter(pk__in=case_ids)}
+        # Stored inbound posts without a case need their customer: a brand reply can open one.
+        author_ids = {row.author_id for row in rows if row.author_id}
+        profiles = {
+            profile.pk: profile
+            for profile in SocialProfile.objects.select_related("customer").filter(pk__in=author_ids)
+        }
+        nodes = []
+        for row in rows:
+            profile = profiles.get(row.author_id)
+            nodes.append(
+                Node(
+                    external_id=row.external_id,
+                    in_reply_to=row.in_reply_to_external_id,
+                    direction=row.direction,
+                    posted_at=row.posted_at,
+                    customer=profile.customer if profile else None,
+                    polarity=row.sentiment_polarity,
+                    intent=row.intent,
+                    engagement_type=row.engagement_type,
+                    language=row.language,
+                    text=row.text,
+                    actionable=False,
+                    verified=bool(profile and profile.verified),
+                    is_new=False,
+                    case=cases.get(row.case_id),
+                    post_id=row.pk,
+                )
+            )
+        return nodes
+
+    def _write(self, threader: Threader, new_rows: list[tuple[Node, tuple]], result: IngestResult) -> None:
+        now = timezone.now()
+        nodes = list(threader.nodes.values())
+        touched = [state for state in threader.states.values() if state.changed]
+        verified_cases = {id(node.case) for node in nodes if node.case is not None and node.verified}
+        pending = threader.events
+        extra_events: list[CaseEvent] = []
+        for state in touched:
+            extra_events += self._hand_on(state, verified=id(state.case) in verified_cases, now=now)
+
+        new_cases = [state.case for state in touched if state.is_new]
+        insert_objects(Case, new_cases)
+        result.cases_opened += len(new_cases)
+
+        channel_id = self.channel.pk
+        post_ids = insert_rows(
+            SocialPost,
+            POST_COLUMNS,
+            [(channel_id, *values, node.case.pk if node.case else None, now) for node, values in new_rows],
+        )
+        for (node, _values), pk in zip(new_rows, post_ids, strict=True):
+            node.post_id = pk
+        result.stored += len(new_rows)
+
+        moved = [SocialPost(id=node.post_id, case_id=node.case.pk) for node in nodes if node.moved]
+        if moved:
+            SocialPost.objects.bulk_update(moved, ["case"])
+
+        for source, target in threader.merges:
+            SocialPost.objects.filter(case=source).update(case=target)
+            CaseEvent.objects.filter(case=source).update(case=target)
+            source.outbound_messages.update(case=target)
+            Case.objects.filter(pk=source.pk).update(
+                status=CaseStatus.CLOSED,
+                merged_into=target,
+                resolved_at=source.resolved_at or now,
+                closed_at=now,
+                sla_next_due_at=None,
+                updated_at=now,
+            )
+            extra_events.append(
+                CaseEvent(case=target, kind=CaseEventKind.MERGE, occurred_at=now, payload={"merged_case": source.pk})
+            )
+        result.cases_merged += len(threader.merges)
+
+        existing = [state.case for state in touched if not state.is_new]
+        for case in existing:
+            case.updated_at = now
+        if existing:
+            Case.objects.bulk_update(existing, CASE_FIELDS_WRITTEN)
+
+        event_rows = [
+            (
+                event.case.pk,
+                event.kind,
+                event.node.post_id if event.node else None,
+                event.payload,
+                event.occurred_at,
+                f"post:{event.node.post_id}" if event.node else "",
+                now,
+            )
+            for event in pending
+        ]
+        event_rows += [
+            (event.case.pk, event.kind, None, event.payload, event.occurred_at, "", now) for event in extra_events
+        ]
+        insert_rows(CaseEvent, EVENT_COLUMNS, event_rows, returning=False)
+
+    def _hand_on(self, state: CaseState, *, verified: bool, now: dt.datetime) -> list[CaseEvent]:
+        """Priority and SLA due times of a touched case; events for what changed on a stored case."""
+        case = state.case
+        customer = case.customer
+        events = []
+        old_priority, old_policy = case.priority, case.sla_policy_id
+        case.priority_score, case.priority = priority_for(
+            PriorityFacts(
+                polarity=case.sentiment_latest,
+                intent=case.intent,
+                influence=customer.influence,
+                verified=verified,
+                tier=customer.tier,
+                engagement_type=case.engagement_type,
+            )
+        )
+        policy = select_policy(
+            self.policies,
+            PolicyFacts(
+                priority=case.priority,
+                channel_kind=self.channel.kind,
+                customer_tier=customer.tier,
+                engagement_type=case.engagement_type,
+            ),
+        )
+        due = due_times(policy, case.first_message_at)
+        case.sla_policy = policy
+        case.first_response_due_at = due.first_response
+        case.resolution_due_at = due.resolution
+        case.sla_next_due_at = due.earliest_pending(
+            responded=case.first_responded_at is not None, resolved=case.status in DONE_STATUSES
+        )
+        if state.is_new:
+            return events
+        if state.reopened:
+            events.append(
+                CaseEvent(
+                    case=case,
+                    kind=CaseEventKind.STATUS_CHANGE,
+                    occurred_at=case.last_customer_message_at or now,
+                    payload={"from": CaseStatus.RESOLVED, "to": CaseStatus.OPEN, "reason": "customer wrote again"},
+                )
+            )
+        if case.priority != old_priority:
+            events.append(
+                CaseEvent(
+                    case=case,
+                    kind=CaseEventKind.PRIORITY_CHANGE,
+                    occurred_at=now,
+                    payload={"from": old_priority, "to": case.priority, "score": case.priority_score},
+                )
+            )
+        if (policy.pk if policy else None) != old_policy:
+            events.append(
+                CaseEvent(
+                    case=case,
+                    kind=CaseEventKind.SLA_RECOMPUTED,
+                    occurred_at=now,
+                    payload={"policy": policy.pk if policy else None, "previous_policy": old_policy},
+                )
+            )
+        return events
+
+
+POST_COLUMNS = (
+    "channel_id",
+    "external_id",
+    "author_id",
+    "direction",
+    "text",
+    "url",
+    "language",
+    "posted_at",
+    "in_reply_to_external_id",
+    "conversation_id",
+    "engagement_type",
+    "intent",
+    "sentiment_polarity",
+    "sentiment_subjectivity",
+    "sentiment_label",
+    "like_count",
+    "share_count",
+    "raw",
+    "case_id",
+    "ingested_at",
+)
+EVENT_COLUMNS = ("case_id", "kind", "post_id", "payload", "occurred_at", "dedupe_key", "created_at")
+CASE_FIELDS_WRITTEN = [
+    "status",
+    "resolved_at",
+    "intent",
+    "first_message_at",
+    "last_customer_message_at",
+    "first_responded_at",
+    "last_responded_at",
+    "sentiment_start",
+    "sentiment_latest",
+    "priority",
+    "priority_score",
+    "sla_policy",
+    "first_response_due_at",
+    "resolution_due_at",
+    "sla_next_due_at",
+    "updated_at",
+]
+
+
+def ingest_posts(*, channel: Channel, posts: Sequence[NormalizedPost]) -> IngestResult:
+    """Ingest one batch for a channel (see the module docstring)."""
+    return Ingestor(channel).ingest(posts)

@@ -1,0 +1,264 @@
+"""Threading: which case each post belongs to, decided in memory for a batch.
+
+Owns Threader. Rules (docs/PIPELINE.md):
+- a post replying to a post of a joinable case joins that case (open, or
+  resolved within the channel's reopen window; an inbound non-praise
+  message reopens a resolved case);
+- a brand reply to a post with no case opens a case for that post (the
+  brand chose to engage), the reply being its first response;
+- an actionable inbound post with no case to join opens one.
+
+Order independence: posts are processed by (posted_at, external id). When a
+post arrives after some of its replies (across pages, files or batches),
+the replies already stored are settled again as if they had come after it:
+a reply without a case joins the parent's case, a reply's own case is
+merged into the parent's, and a stored brand reply opens a case for its
+newly arrived parent. The outcome is the one in-order arrival gives.
+
+Case clocks are kept as minima and maxima over the case's posts, so they
+do not depend on arrival order either. No queries here: the ingest step
+loads what the Threader needs and writes what it decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from cases.choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Intent
+from cases.models import Case, Customer
+from channels_app.choices import Direction
+
+SUBJECT_LENGTH = 120
+
+
+@dataclass(eq=False)
+class Node:
+    """A post in the working set: new in this batch, or already stored."""
+
+    external_id: str
+    in_reply_to: str
+    direction: str
+    posted_at: dt.datetime
+    customer: Customer | None
+    polarity: float | None
+    intent: str
+    engagement_type: str
+    language: str
+    text: str
+    actionable: bool
+    verified: bool
+    is_new: bool
+    case: Case | None = None
+    processed: bool = False
+    post_id: int | None = None  # known for stored posts; given to new ones when they are written
+    moved: bool = False  # a stored post whose case changed
+
+    @property
+    def inbound(self) -> bool:
+        return self.direction == Direction.INBOUND
+
+
+@dataclass(slots=True)
+class PendingEvent:
+    """A timeline event decided here, written by the ingest step once ids exist."""
+
+    case: Case
+    kind: str
+    node: Node | None
+    occurred_at: dt.datetime
+    payload: dict[str, Any]
+
+
+@dataclass
+class CaseState:
+    """What the Threader changed about a case (new or existing)."""
+
+    case: Case
+    is_new: bool
+    merged_from: list[Case] = field(default_factory=list)
+    changed: bool = False
+    reopened: bool = False
+
+
+class Threader:
+    def __init__(self, *, channel, reopen_window: dt.timedelta) -> None:
+        self.channel = channel
+        self.reopen_window = reopen_window
+        self.nodes: dict[str, Node] = {}
+        self.children: dict[str, list[Node]] = {}
+        self.states: dict[int, CaseState] = {}  # by id(case)
+        self.events: list[PendingEvent] = []
+        self.merges: list[tuple[Case, Case]] = []  # (source, target)
+
+    # -- building the working set -------------------------------------------------
+    def add(self, node: Node) -> None:
+        self.nodes[node.external_id] = node
+        if node.in_reply_to:
+            self.children.setdefault(node.in_reply_to, []).append(node)
+        if not node.is_new:
+            node.processed = True
+            if node.case is not None:
+                self._state(node.case, is_new=False)
+
+    # -- deciding -----------------------------------------------------------------
+    def run(self) -> None:
+        new_nodes = sorted(
+            (node for node in self.nodes.values() if node.is_new), key=lambda node: (node.posted_at, node.external_id)
+        )
+        for node in new_nodes:
+            self._place(node)
+            node.processed = True
+            self._settle_children(node)
+
+    def _place(self, node: Node) -> None:
+        parent = self.nodes.get(node.in_reply_to) if node.in_reply_to else None
+        if parent is not None and not parent.processed:
+            parent = None  # it comes later in this batch and will settle this node then
+        if parent is not None and parent.case is not None and self._joinable(parent.case, node.posted_at):
+            self._attach(node, parent.case)
+        elif node.inbound and node.actionable and node.customer is not None:
+            self._attach(node, self._open_case(node))
+        elif self._brand_engages(node, parent):
+            self._attach(parent, self._open_case(parent))
+            self._attach(node, parent.case)
+
+    @staticmethod
+    def _brand_engages(reply: Node, parent: Node | None) -> bool:
+        """A brand reply to a customer's post that has no case: the brand chose to engage."""
+        return (
+            not reply.inbound
+            and parent is not None
+            and parent.inbound
+            and parent.case is None
+            and parent.customer is not None
+        )
+
+    def _settle_children(self, parent: Node) -> None:
+        for child in sorted(
+            self.children.get(parent.external_id, ()), key=lambda node: (node.posted_at, node.external_id)
+        ):
+            if child.processed:
+                self._settle(parent, child)
+
+    def _settle(self, parent: Node, child: Node) -> None:
+        if parent.case is None:
+            if not self._brand_engages(child, parent):
+                return
+            self._attach(parent, self._open_case(parent))
+        if not self._joinable(parent.case, child.posted_at):
+            return
+        if child.case is None:
+            self._attach(child, parent.case)
+            self._settle_children(child)
+        elif child.case is not parent.case:
+            self._merge(source=child.case, target=parent.case)
+
+    # -- case operations ----------------------------------------------------------------
+    def _state(self, case: Case, *, is_new: bool) -> CaseState:
+        state = self.states.get(id(case))
+        if state is None:
+            state = self.states[id(case)] = CaseState(case=case, is_new=is_new)
+        return state
+
+    def _joinable(self, case: Case, at: dt.datetime) -> bool:
+        if case.status in OPEN_STATUSES:
+            return True
+        return (
+            case.status == CaseStatus.RESOLVED
+            and case.resolved_at is not None
+            and at - case.resolved_at <= self.reopen_window
+        )
+
+    def _open_case(self, node: Node) -> Case:
+        case = Case(
+            customer=node.customer,
+            origin_channel=self.channel,
+            subject=_subject(node.text),
+            status=CaseStatus.NEW,
+            engagement_type=node.engagement_type,
+            intent=node.intent,
+            language=node.language,
+        )
+        self._state(case, is_new=True)
+        return case
+
+    def _attach(self, node: Node, case: Case) -> None:
+        if node.case is case:
+            return
+        if not node.is_new:
+            node.moved = True
+        node.case = case
+        state = self._state(case, is_new=case.pk is None)
+        state.changed = True
+        if node.inbound:
+            if case.first_message_at is None or node.posted_at < case.first_message_at:
+                case.first_message_at = node.posted_at
+                case.sentiment_start = node.polarity
+            if case.last_customer_message_at is None or node.posted_at >= case.last_customer_message_at:
+                case.last_customer_message_at = node.posted_at
+                case.sentiment_latest = node.polarity
+            if node.intent == Intent.CHURN_THREAT or (
+                case.intent in (Intent.OTHER, Intent.PRAISE) and node.intent != Intent.OTHER
+            ):
+                case.intent = node.intent
+            if case.status == CaseStatus.RESOLVED and node.intent != Intent.PRAISE:
+                case.status = CaseStatus.OPEN
+                case.resolved_at = None
+                state.reopened = True
+            kind = CaseEventKind.INBOUND_POST
+        else:
+            responds = case.first_message_at is not None and node.posted_at >= case.first_message_at
+            if responds and (case.first_responded_at is None or node.posted_at < case.first_responded_at):
+                case.first_responded_at = node.posted_at
+            if case.last_responded_at is None or node.posted_at > case.last_responded_at:
+                case.last_responded_at = node.posted_at
+            if case.status == CaseStatus.NEW:
+                case.status = CaseStatus.OPEN
+            kind = CaseEventKind.OUTBOUND_REPLY
+        self.events.append(PendingEvent(case, kind, node, node.posted_at, {"external_id": node.external_id}))
+
+    def _merge(self, *, source: Case, target: Case) -> None:
+        """Move everything of `source` into `target`.
+
+        Posts and events of this batch are re-pointed here; stored ones are
+        moved by the ingest step's write of self.merges.
+        """
+        for node in self.nodes.values():
+            if node.case is source:
+                node.case = target
+                node.moved = not node.is_new
+        for event in self.events:
+            if event.case is source:
+                event.case = target
+        for name, pick in (
+            ("first_message_at", min),
+            ("last_customer_message_at", max),
+            ("first_responded_at", min),
+            ("last_responded_at", max),
+        ):
+            values = [value for value in (getattr(source, name), getattr(target, name)) if value is not None]
+            if values:
+                setattr(target, name, pick(values))
+        if source.first_message_at is not None and target.first_message_at == source.first_message_at:
+            target.sentiment_start = source.sentiment_start
+        latest = source.last_customer_message_at
+        if latest is not None and target.last_customer_message_at == latest:
+            target.sentiment_latest = source.sentiment_latest
+        if source.intent == Intent.CHURN_THREAT:
+            target.intent = Intent.CHURN_THREAT
+        if target.status == CaseStatus.NEW and source.first_responded_at is not None:
+            target.status = CaseStatus.OPEN
+        self._state(target, is_new=target.pk is None).changed = True
+        source_state = self._state(source, is_new=source.pk is None)
+        source_state.changed = False
+        if source.pk is not None:
+            self.merges.append((source, target))
+
+
+def _subject(text: str) -> str:
+    first_line = " ".join(text.split())
+    if len(first_line) <= SUBJECT_LENGTH:
+        return first_line
+    return first_line[: SUBJECT_LENGTH - 1].rstrip() + "…"
