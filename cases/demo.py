@@ -7,30 +7,43 @@ fictional airline Acme Air) and a month of conversations with customers.
 The conversations are made in two separate halves, on purpose:
 
 - planning (demo_plan and the _plan_* helpers) decides what happened:
-  people, threads, texts, who replied, when, and how each case ended.
-  Plain Python driven by one random.Random(seed), no database: the same
-  seed gives the same plan; times are offsets from each thread's start,
-  placed relative to `now` only at the end.
-- storing (_store_plan) writes a plan with bulk_create: customers,
-  profiles, cases, posts, sent replies, timelines and surveys. A later
-  issue replaces the direct writes of posts and cases with the ingestion
-  pipeline (each planned inbound post fed through it, each planned reply
-  through the outbox); the planning half stays as it is.
+  people, threads, texts, who replied and when, and what agents did
+  (assignments, notes, status changes, surveys). Plain Python driven by
+  one random.Random(seed), no database: the same seed gives the same plan;
+  times are offsets from each thread's start, placed relative to `now`
+  only at the end.
+- storing (_store_plan) feeds every planned post, the customers' and the
+  brand's public replies alike, through the ingestion pipeline
+  (channels_app.pipeline.Ingestor, one batch per channel), shaped as the
+  channel would deliver it (demo_posts). As for any source, the pipeline
+  makes the profiles and customers, reads sentiment, language and intent,
+  decides which posts open cases, sets their clocks, priority and SLA due
+  times, and writes the post events of their timelines. Then the planned
+  agent work is applied, in bulk, to the case each thread ended up in:
+  team, assignee, status with its resolved and closed times (and the next
+  SLA due time that leaves, by cases.sla), notes and assignment,
+  escalation and status events, the sent replies in the outbox
+  (OutboundMessage), tags and surveys; and what the CRM knows of each
+  person (tier, churn risk, notes) to the customers made of them.
+
+So the pipeline, not the plan, has the last word on cases: a thread it saw
+nothing to act on and nobody answered (praise, chatter) stays posts without
+a case, and a "noise" post it finds actionable becomes a new case nobody has
+touched. The first thread of each status addresses the brand, so every
+status shows whatever the pipeline reads. Known effects of ingesting: a
+person writing on two channels is two customers (nothing in a post links
+the profiles), and tiers arrive after the cases were scored, so they play
+no part in priority or SLA policy.
 
 Invariants: everything happens in one transaction; running twice never
-duplicates anything (configuration is get_or_create by name, and posts are
-skipped when the demo channels already have some); passwords exist only as
-the users' hashes, and a generated one is returned once, to be printed.
-
-Not owned here: SLA policy selection and due times, which belong to
-cases.sla. Until the seed goes through the pipeline (and so through
-cases.sla), it picks a policy with the same precedence the demo policies
-encode, and sets due times and breach flags only for policies on the 24/7
-calendar (wall-clock minutes, pauses ignored); cases under business-hours
-policies get none rather than wrong ones.
+duplicates anything (configuration is get_or_create by name, posts are
+skipped when the demo channels already have some, and the pipeline would
+store a post once anyway); passwords exist only as the users' hashes, and
+a generated one is returned once, to be printed.
 
 cases sits below channels_app and kpis, so their models are fetched from
-the app registry at call time rather than imported by this module.
+the app registry, and the pipeline imported, at call time rather than by
+this module.
 """
 
 import math
@@ -46,13 +59,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases import demo_texts as texts
 from cases.choices import (
-    OPEN_STATUSES,
+    DONE_STATUSES,
     CaseEventKind,
     CaseStatus,
     ChannelKind,
@@ -61,7 +74,6 @@ from cases.choices import (
     EscalationAction,
     Intent,
     Priority,
-    SentimentLabel,
 )
 from cases.models import (
     AgentProfile,
@@ -77,7 +89,7 @@ from cases.models import (
     Tag,
     Team,
 )
-from cases.services import customer_refresh_influence
+from cases.sla import due_times
 
 LONDON = ZoneInfo("Europe/London")
 BUSINESS_CALENDAR = "London office hours"
@@ -173,7 +185,6 @@ LANGUAGE_WEIGHTS = {"en": 88, "es": 5, "fr": 4, "de": 3}
 # Posting volume by hour of day, London time: quiet at night.
 HOURLY_WEIGHTS = [1, 1, 1, 1, 1, 2, 4, 7, 9, 9, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 8, 6, 4, 2]
 PRIORITY_ORDER = [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT]
-PRIORITY_BASE_SCORE = {Priority.LOW: 10, Priority.NORMAL: 30, Priority.HIGH: 55, Priority.URGENT: 80}
 X_LIMIT = 280
 
 
@@ -226,7 +237,7 @@ def demo_seed(
         calendars = _ensure_calendars(now=now)
         teams = _ensure_teams(calendars=calendars)
         users, result.logins = _ensure_users(teams=teams, password=password, reset_passwords=reset_passwords)
-        policies = _ensure_policies(calendars=calendars, teams=teams)
+        _ensure_policies(calendars=calendars, teams=teams)
         tags = _ensure_tags()
         _ensure_canned_responses(teams=teams)
         channels = _ensure_channels()
@@ -235,9 +246,9 @@ def demo_seed(
             result.posts_skipped = True
             return result
         plan = demo_plan(posts=posts, seed=seed, now=now)
-        _store_plan(plan, channels=channels, teams=teams, users=users, policies=policies, tags=tags, now=now)
-    result.counts.update(plan.counts())
-    result.status_counts = plan.status_counts()
+        _store_plan(plan, channels=channels, teams=teams, users=users, tags=tags)
+        counts, result.status_counts = _demo_counts(channels)
+    result.counts.update(counts)
     return result
 
 
@@ -329,7 +340,7 @@ def _ensure_users(
     return users, logins
 
 
-def _ensure_policies(*, calendars, teams) -> dict[str, SLAPolicy]:
+def _ensure_policies(*, calendars, teams) -> None:
     always, business = calendars[ALWAYS_OPEN_CALENDAR], calendars[BUSINESS_CALENDAR]
     specs = {
         "urgent": ("Urgent (24/7)", 10, {"priorities": [Priority.URGENT]}, (30, 60, 480), always),
@@ -339,9 +350,8 @@ def _ensure_policies(*, calendars, teams) -> dict[str, SLAPolicy]:
     }
     # A default chosen by an admin stays the default: ours becomes an ordinary policy.
     has_default = SLAPolicy.objects.filter(is_default=True).exists()
-    policies = {}
     for key, (name, position, conditions, (first, following, resolution), calendar) in specs.items():
-        policies[key], _ = SLAPolicy.objects.get_or_create(
+        SLAPolicy.objects.get_or_create(
             name=name,
             defaults={
                 **conditions,
@@ -357,7 +367,6 @@ def _ensure_policies(*, calendars, teams) -> dict[str, SLAPolicy]:
                 "escalation_team": teams["escalations"] if key == "urgent" else None,
             },
         )
-    return policies
 
 
 def _ensure_tags() -> dict[str, Tag]:
@@ -443,20 +452,13 @@ class PlannedPost:
     at: timedelta  # from the thread's start
     in_reply_to: str = ""
     conversation_id: str = ""
-    engagement_type: str = EngagementType.NONE
-    intent: str = Intent.OTHER
+    # The tone the text was written in; it drives likes and shares. What the
+    # post is taken to say (sentiment, intent, engagement) is the pipeline's call.
     polarity: float | None = None
-    subjectivity: float | None = None
     likes: int = 0
     shares: int = 0
     subject: str = ""
     agent: str = ""  # username of the brand author of an outbound post
-
-    @property
-    def label(self) -> str:
-        if self.polarity is None or -0.25 < self.polarity < 0.25:
-            return SentimentLabel.NEUTRAL
-        return SentimentLabel.POSITIVE if self.polarity > 0 else SentimentLabel.NEGATIVE
 
 
 @dataclass
@@ -466,7 +468,6 @@ class PlannedEvent:
     actor: str = ""  # username; empty for the system
     body: str = ""
     payload: dict = field(default_factory=dict)
-    post: str = ""  # external id of the post it records
 
 
 @dataclass
@@ -483,14 +484,14 @@ class PlannedThread:
     channel: str
     topic: str
     language: str
-    status: str | None  # None: the post opened no case
+    status: str | None  # where agents leave the case; None: a post nobody answers
     engagement_type: str
     intent: str
     posts: list[PlannedPost] = field(default_factory=list)
+    # Agent work only: posts get their timeline events from the pipeline.
     events: list[PlannedEvent] = field(default_factory=list)
-    priority: str = Priority.NORMAL
-    priority_score: float = 0.0
     team: str = ""
+    escalation: str = ""  # why the thread goes to the escalation team; empty when it does not
     assignee: str = ""
     subject: str = ""
     tags: list[str] = field(default_factory=list)
@@ -512,20 +513,6 @@ class DemoPlan:
     people: list[PlannedPerson]
     threads: list[PlannedThread]
 
-    def counts(self) -> dict[str, int]:
-        cases = [thread for thread in self.threads if thread.status]
-        return {
-            "customers": len({thread.person.key for thread in self.threads}),
-            "posts": sum(post.direction == "inbound" for thread in self.threads for post in thread.posts),
-            "replies": sum(post.direction == "outbound" for thread in self.threads for post in thread.posts),
-            "cases": len(cases),
-            "events": sum(len(thread.events) for thread in cases),
-            "surveys": sum(thread.survey is not None for thread in cases),
-        }
-
-    def status_counts(self) -> dict[str, int]:
-        return {status: sum(thread.status == status for thread in self.threads) for status in CaseStatus.values}
-
 
 def demo_plan(*, posts: int, seed: int, now: datetime) -> DemoPlan:
     """Plan `posts` inbound posts from about 0.4 * posts people. Same seed, same plan (up to `now`)."""
@@ -535,6 +522,9 @@ def demo_plan(*, posts: int, seed: int, now: datetime) -> DemoPlan:
     threads: list[PlannedThread] = []
     # The first six threads take one status each, so every status is shown
     # even for a small --posts; after that statuses follow STATUS_WEIGHTS.
+    # They address the brand (an @mention, a post on its Page, an e-mail):
+    # the pipeline opens a case for those whatever it reads in the text, so
+    # the new one (no reply, nothing else to open its case) is sure to show.
     forced = rng.sample(list(CaseStatus), len(CaseStatus))
     remaining = posts
     while remaining > 0:
@@ -546,7 +536,7 @@ def demo_plan(*, posts: int, seed: int, now: datetime) -> DemoPlan:
             status = None
         else:
             status = rng.choices(list(STATUS_WEIGHTS), weights=list(STATUS_WEIGHTS.values()))[0]
-        thread = _plan_thread(rng, counter, person, status=status, budget=remaining)
+        thread = _plan_thread(rng, counter, person, status=status, budget=remaining, addressed=index < len(forced))
         _place_thread(rng, thread, now=now)
         threads.append(thread)
         remaining -= sum(post.direction == "inbound" for post in thread.posts)
@@ -798,7 +788,9 @@ def _external_id(channel: str, n: int, *, outbound: bool, person: PlannedPerson)
     return f"<demo.{n:06d}@{domain}>"
 
 
-def _plan_thread(rng, counter, person: PlannedPerson, *, status: str | None, budget: int) -> PlannedThread:
+def _plan_thread(
+    rng, counter, person: PlannedPerson, *, status: str | None, budget: int, addressed: bool = False
+) -> PlannedThread:
     if status is None:
         return _plan_noise(rng, counter, person)
     if person.language == "en":
@@ -810,6 +802,8 @@ def _plan_thread(rng, counter, person: PlannedPerson, *, status: str | None, bud
     engagement = topic.get("engagement", EngagementType.REACTIVE)
     if channel == ChannelKind.X and person.language == "en" and topic["mention"] and rng.random() < 0.2:
         engagement = EngagementType.PROACTIVE
+    if addressed:
+        engagement = EngagementType.REACTIVE
     thread = PlannedThread(
         person=person,
         channel=channel,
@@ -831,7 +825,6 @@ def _plan_thread(rng, counter, person: PlannedPerson, *, status: str | None, bud
         "nudge": lambda: rng.uniform(-0.8, -0.45),
         "thanks": lambda: rng.uniform(0.4, 0.85),
     }
-    intents = {"open": thread.intent, "details": thread.intent, "nudge": Intent.COMPLAINT, "thanks": Intent.PRAISE}
 
     beats = _plan_beats(rng, status, budget)
     at, state, previous, first_out = timedelta(0), CaseStatus.NEW, None, True
@@ -866,15 +859,9 @@ def _plan_thread(rng, counter, person: PlannedPerson, *, status: str | None, bud
         )
         if direction == "in":
             post.text = _customer_text(rng, thread, role, slots)
-            post.engagement_type = engagement if index == 0 else EngagementType.REACTIVE
-            post.intent = intents[role]
             post.polarity = round(polarity[role](), 3)
-            post.subjectivity = round(
-                rng.uniform(0.15, 0.45) if thread.intent == Intent.QUESTION else rng.uniform(0.45, 0.95), 3
-            )
             post.likes, post.shares = _engagement_counts(rng, person, channel, post.polarity)
             thread.posts.append(post)
-            thread.events.append(PlannedEvent(CaseEventKind.INBOUND_POST, at, post=external_id))
             if state == CaseStatus.PENDING:
                 state = _change(thread, at, state, CaseStatus.OPEN, actor="", reason="customer replied")
         else:
@@ -891,7 +878,6 @@ def _plan_thread(rng, counter, person: PlannedPerson, *, status: str | None, bud
             post.agent = thread.assignee
             post.likes = rng.choice([0, 0, 0, 1, 2]) if channel != ChannelKind.EMAIL else 0
             thread.posts.append(post)
-            thread.events.append(PlannedEvent(CaseEventKind.OUTBOUND_REPLY, at, thread.assignee, post=external_id))
             if first_out:
                 state = _change(thread, at, state, CaseStatus.OPEN, actor=thread.assignee)
             if role == "hold":
@@ -924,7 +910,12 @@ def _change(thread: PlannedThread, at: timedelta, old: str, new: str, *, actor: 
 
 
 def _plan_routing(rng: random.Random, thread: PlannedThread) -> None:
-    """Priority, team and assignee, roughly as routing would choose them."""
+    """Team and assignee, roughly as routing would choose them.
+
+    The urgency guessed here only sends a thread to the escalation team (and
+    so to the manager, who signs the replies), for a reason an agent would
+    give; the case's priority itself is the pipeline's, from the posts.
+    """
     person, topic = thread.person, texts.TOPICS[thread.topic]
     level = PRIORITY_ORDER.index(topic["priority"])
     negative = topic["polarity"][1] < 0
@@ -934,11 +925,11 @@ def _plan_routing(rng: random.Random, thread: PlannedThread) -> None:
         person.followers >= 100_000 or (person.tier == CustomerTier.VIP and thread.intent == Intent.CHURN_THREAT)
     ):
         level = 3
-    thread.priority = PRIORITY_ORDER[min(level, 3)]
-    thread.priority_score = round(
-        PRIORITY_BASE_SCORE[thread.priority] + 3 * math.log10(1 + person.followers) + rng.uniform(0, 5), 1
-    )
-    thread.team = "escalations" if thread.priority == Priority.URGENT else topic["team"]
+    if PRIORITY_ORDER[min(level, 3)] == Priority.URGENT:
+        thread.escalation = (
+            "large audience" if person.followers >= 10_000 else f"{CustomerTier(person.tier).label} customer"
+        )
+    thread.team = "escalations" if thread.escalation else topic["team"]
     if person.tier == CustomerTier.VIP:
         thread.tags.append("vip")
     if person.followers >= 10_000:
@@ -949,10 +940,10 @@ def _plan_routing(rng: random.Random, thread: PlannedThread) -> None:
 
 def _plan_assignment(rng, thread: PlannedThread, after: timedelta, reply_at: timedelta) -> None:
     at = after + (reply_at - after) * rng.uniform(0.1, 0.6)
-    if thread.team == "escalations":
+    if thread.escalation:
         thread.events.append(
             PlannedEvent(
-                CaseEventKind.ESCALATION, at, "", payload={"to_team": "Escalations", "reason": "urgent priority"}
+                CaseEventKind.ESCALATION, at, "", payload={"to_team": "Escalations", "reason": thread.escalation}
             )
         )
     # The manager hands out a share of the work; routing assigns the rest.
@@ -1001,10 +992,7 @@ def _plan_noise(rng, counter, person: PlannedPerson) -> PlannedThread:
             language="en",
             at=timedelta(0),
             conversation_id=external_id,
-            engagement_type=EngagementType.PROACTIVE,
-            intent=intent,
             polarity=round(polarity, 3),
-            subjectivity=round(rng.uniform(0.3, 0.8), 3),
             likes=likes,
             shares=shares,
         )
@@ -1044,132 +1032,178 @@ def _place_thread(rng: random.Random, thread: PlannedThread, *, now: datetime) -
 # --- Storing ---------------------------------------------------------------------------
 
 
-def _store_plan(plan: DemoPlan, *, channels, teams, users, policies, tags, now: datetime) -> None:
-    """Write a plan. Expects to run inside a transaction; writes in bulk."""
+def demo_posts(plan: DemoPlan) -> dict[str, list]:
+    """Every planned post, the customers' and the brand's replies alike, as its
+    channel would hand it to the ingestion pipeline: NormalizedPost lists by
+    channel kind. The same plan gives the same posts, ids included."""
+    # Imported here, not at the top: channels_app builds on cases (the
+    # pipeline imports cases.models, cases.sla, cases.priority) and that
+    # dependency runs one way. The demo is a source like a webhook, but it
+    # lives in cases, so it reaches the pipeline only when it runs, as it
+    # reaches channels_app's models through the app registry.
+    from channels_app.pipeline import NormalizedPost
+
+    posts: dict[str, list] = {kind: [] for kind in CHANNEL_WEIGHTS}
+    for thread in plan.threads:
+        person, kind = thread.person, thread.channel
+        by_id = {planned.external_id: planned for planned in thread.posts}
+        for planned in thread.posts:
+            outbound = planned.direction == "outbound"
+            parent = by_id.get(planned.in_reply_to)
+            fields = _brand_author(kind) if outbound else _author_fields(person, kind)
+            if kind == ChannelKind.X and parent:
+                fields["in_reply_to_handle"] = (
+                    texts.BRAND_X_HANDLE if parent.direction == "outbound" else person.x_handle
+                )
+            elif kind == ChannelKind.FACEBOOK:
+                # Posts and comments on the Page's feed are addressed to the Page (as the adapter says).
+                fields["in_reply_to_handle"] = FACEBOOK_PAGE_ID
+            elif kind == ChannelKind.EMAIL:
+                fields["is_direct"] = not outbound
+            posts[kind].append(
+                NormalizedPost(
+                    external_id=planned.external_id,
+                    posted_at=thread.start + planned.at,
+                    text=planned.text,
+                    language=planned.language,
+                    in_reply_to_id=planned.in_reply_to,
+                    conversation_id=planned.conversation_id,
+                    is_outbound=outbound,
+                    like_count=planned.likes,
+                    share_count=planned.shares,
+                    raw={"source": "seed_demo"} | ({"subject": planned.subject} if kind == ChannelKind.EMAIL else {}),
+                    **fields,
+                )
+            )
+    return posts
+
+
+def _author_fields(person: PlannedPerson, kind: str) -> dict:
+    """What each channel tells about a post's author."""
+    if kind == ChannelKind.X:
+        return {
+            "author_id": str(2_000_000_000 + person.key * 104_729),
+            "author_handle": person.x_handle,
+            "author_name": person.name,
+            "author_followers": person.followers,
+            "author_verified": person.verified,
+        }
+    if kind == ChannelKind.FACEBOOK:
+        # The Graph API gives a page-scoped id and a name, never a friend count.
+        return {"author_id": str(7_100_000_000_000_000 + person.key * 7_919), "author_name": person.name}
+    return {
+        "author_id": person.email.lower(),
+        "author_handle": person.email,
+        "author_name": person.name,
+        "author_email": person.email,
+    }
+
+
+def _brand_author(kind: str) -> dict:
+    if kind == ChannelKind.X:
+        return {"author_handle": texts.BRAND_X_HANDLE, "author_name": texts.BRAND}
+    if kind == ChannelKind.FACEBOOK:
+        return {"author_id": FACEBOOK_PAGE_ID, "author_name": texts.BRAND}
+    return {"author_id": texts.BRAND_EMAIL, "author_email": texts.BRAND_EMAIL, "author_name": texts.BRAND}
+
+
+def _store_plan(plan: DemoPlan, *, channels, teams, users, tags) -> None:
+    """Feed a plan's posts through the ingestion pipeline, then apply the planned agent work.
+
+    Expects to run inside a transaction; the writes after ingestion are bulk.
+    """
+    from channels_app.pipeline import Ingestor  # at call time: see demo_posts
+
     SocialProfile = apps.get_model("channels_app", "SocialProfile")
     SocialPost = apps.get_model("channels_app", "SocialPost")
     OutboundMessage = apps.get_model("channels_app", "OutboundMessage")
     SatisfactionSurvey = apps.get_model("kpis", "SatisfactionSurvey")
 
-    threads = sorted(plan.threads, key=lambda thread: thread.start)
-    first_seen: dict[int, datetime] = {}
-    kinds_of: dict[int, set[str]] = {}
-    for thread in threads:
-        first_seen.setdefault(thread.person.key, thread.start)
-        kinds_of.setdefault(thread.person.key, set()).add(thread.channel)
-    people = [person for person in plan.people if person.key in first_seen]
+    for kind, batch in demo_posts(plan).items():
+        Ingestor(channels[kind]).ingest(batch)
 
-    customers = {
-        person.key: Customer(
-            name=person.name,
-            email=person.email
-            if ChannelKind.EMAIL in kinds_of[person.key] or person.tier != CustomerTier.STANDARD
-            else "",
-            tier=person.tier,
-            churn_risk=round(person.churn_risk, 2),
-            notes=person.notes,
+    kind_of = {channel.pk: kind for kind, channel in channels.items()}
+    posts = {
+        (kind_of[post.channel_id], post.external_id): post
+        for post in SocialPost.objects.filter(channel__in=channels.values()).only(
+            "channel_id", "external_id", "posted_at", "case_id"
         )
-        for person in people
     }
-    Customer.objects.bulk_create(customers.values())
-
-    profiles = {}
-    for person in people:
-        for kind in sorted(kinds_of[person.key]):
-            profiles[person.key, kind] = SocialProfile(
-                customer=customers[person.key], kind=kind, **_profile_fields(person, kind)
-            )
-    SocialProfile.objects.bulk_create(profiles.values())
-
-    cases = {}
-    for thread in threads:
-        if thread.status:
-            cases[id(thread)] = _case_for(thread, customers, channels, teams, users, policies, now)
-    Case.objects.bulk_create(cases.values())
-    Case.tags.through.objects.bulk_create(
-        Case.tags.through(case_id=cases[id(thread)].pk, tag_id=tags[name].pk)
-        for thread in threads
-        if thread.status
-        for name in dict.fromkeys(thread.tags)
+    cases = Case.objects.select_related("sla_policy").in_bulk(
+        {post.case_id for post in posts.values() if post.case_id is not None}
     )
+    threads = sorted(plan.threads, key=lambda thread: thread.start)
+    customer_ids = _apply_customer_facts(threads)
 
-    posts = {}
+    worked, tagged, events, outbound, surveys = [], [], [], [], []
     for thread in threads:
+        # The thread's first post, as a rule. When the pipeline saw nothing to
+        # act on in a customer's opening post (one that only names a
+        # competitor, say), the case is the one their follow-up opened (an
+        # @mention): the case of the thread's first post that is in one.
+        in_case = (posts[thread.channel, planned.external_id].case_id for planned in thread.posts)
+        case = cases.get(next(filter(None, in_case), None))
+        if case is None:
+            continue  # no case: nobody answered, and the pipeline found nothing actionable
+        tagged += [Case.tags.through(case_id=case.pk, tag_id=tags[name].pk) for name in dict.fromkeys(thread.tags)]
+        if thread.status in (None, CaseStatus.NEW):
+            continue  # a case nobody has worked on yet
+        start = thread.start
+        case.subject = thread.subject  # as the agent retitled it
+        case.team = teams[thread.team]
+        case.assignee = users[thread.assignee]
+        case.status = thread.status
+        case.resolved_at = start + thread.resolved if thread.resolved is not None else None
+        case.closed_at = start + thread.closed if thread.closed is not None else None
+        case.sla_next_due_at = due_times(case.sla_policy, case.first_message_at).earliest_pending(
+            responded=case.first_responded_at is not None, resolved=case.status in DONE_STATUSES
+        )
+        worked.append(case)
+        events += [
+            CaseEvent(
+                case=case,
+                kind=planned.kind,
+                actor=users.get(planned.actor),
+                body=planned.body,
+                payload=planned.payload,
+                occurred_at=start + planned.at,
+            )
+            for planned in thread.events
+        ]
         for planned in thread.posts:
-            posts[planned.channel, planned.external_id] = SocialPost(
-                channel=channels[planned.channel],
-                external_id=planned.external_id,
-                author=profiles[thread.person.key, thread.channel] if planned.direction == "inbound" else None,
-                direction=planned.direction,
-                text=planned.text,
-                language=planned.language,
-                posted_at=thread.start + planned.at,
-                in_reply_to_external_id=planned.in_reply_to,
-                conversation_id=planned.conversation_id,
-                engagement_type=planned.engagement_type,
-                intent=planned.intent,
-                sentiment_polarity=planned.polarity,
-                sentiment_subjectivity=planned.subjectivity,
-                sentiment_label=planned.label,
-                like_count=planned.likes,
-                share_count=planned.shares,
-                raw={"source": "seed_demo"}
-                | ({"subject": planned.subject} if planned.channel == ChannelKind.EMAIL else {}),
-                case=cases.get(id(thread)),
-            )
-    SocialPost.objects.bulk_create(sorted(posts.values(), key=lambda post: post.posted_at))
-
-    outbound = {}
-    for thread in threads:
-        for index, planned in enumerate(thread.posts):
             if planned.direction == "outbound":
+                # The reply an agent sent, as the outbox records it once the channel took it.
                 post = posts[planned.channel, planned.external_id]
-                outbound[planned.channel, planned.external_id] = OutboundMessage(
-                    case=cases[id(thread)],
-                    channel=post.channel,
-                    reply_to=posts[planned.channel, planned.in_reply_to] if index else None,
-                    author=users[planned.agent],
-                    text=planned.text,
-                    status="sent",
-                    attempts=1,
-                    external_id=planned.external_id,
-                    sent_at=post.posted_at,
+                outbound.append(
+                    OutboundMessage(
+                        case_id=post.case_id,
+                        channel=channels[planned.channel],
+                        reply_to=posts[planned.channel, planned.in_reply_to],
+                        author=users[planned.agent],
+                        text=planned.text,
+                        status="sent",
+                        attempts=1,
+                        external_id=planned.external_id,
+                        sent_at=post.posted_at,
+                    )
                 )
-    OutboundMessage.objects.bulk_create(outbound.values())
-
-    events, surveys = [], []
-    for thread in threads:
-        if not thread.status:
-            continue
-        case = cases[id(thread)]
-        for planned in thread.events:
-            key = (thread.channel, planned.post)
-            is_inbound = planned.kind == CaseEventKind.INBOUND_POST
-            events.append(
-                CaseEvent(
-                    case=case,
-                    kind=planned.kind,
-                    actor=users.get(planned.actor),
-                    post=posts.get(key),
-                    outbound_message=outbound.get(key),
-                    body=planned.body,
-                    payload=planned.payload,
-                    occurred_at=thread.start + planned.at,
-                    dedupe_key=f"post:{posts[key].pk}" if is_inbound else "",
-                )
-            )
         if thread.survey:
             survey = thread.survey
             surveys.append(
                 SatisfactionSurvey(
                     case=case,
                     token=secrets.token_urlsafe(32),
-                    sent_at=thread.start + survey.sent,
-                    answered_at=thread.start + survey.answered if survey.answered else None,
+                    sent_at=start + survey.sent,
+                    answered_at=start + survey.answered if survey.answered else None,
                     score=survey.score,
                     comment=survey.comment,
                 )
             )
+    Case.objects.bulk_update(
+        worked, ["subject", "team", "assignee", "status", "resolved_at", "closed_at", "sla_next_due_at"]
+    )
+    Case.tags.through.objects.bulk_create(tagged)
+    OutboundMessage.objects.bulk_create(outbound)
     CaseEvent.objects.bulk_create(events)
     SatisfactionSurvey.objects.bulk_create(surveys)
 
@@ -1180,14 +1214,10 @@ def _store_plan(plan: DemoPlan, *, channels, teams, users, policies, tags, now: 
         return Subquery(SocialPost.objects.filter(**where).order_by("posted_at").values("posted_at")[:1])
 
     customer_since = first_post(author__customer=OuterRef("pk"))
-    Customer.objects.filter(pk__in=[c.pk for c in customers.values()]).update(
-        created_at=customer_since, updated_at=customer_since
-    )
+    Customer.objects.filter(pk__in=customer_ids).update(created_at=customer_since, updated_at=customer_since)
     profile_since = first_post(author=OuterRef("pk"))
-    SocialProfile.objects.filter(pk__in=[p.pk for p in profiles.values()]).update(
-        created_at=profile_since, updated_at=profile_since
-    )
-    Case.objects.filter(pk__in=[c.pk for c in cases.values()]).update(
+    SocialProfile.objects.filter(customer__in=customer_ids).update(created_at=profile_since, updated_at=profile_since)
+    Case.objects.filter(pk__in=list(cases)).update(
         created_at=F("first_message_at") + timedelta(seconds=20),
         updated_at=Coalesce("closed_at", "resolved_at", "last_responded_at", "first_message_at"),
     )
@@ -1196,79 +1226,55 @@ def _store_plan(plan: DemoPlan, *, channels, teams, users, policies, tags, now: 
         created_at=F("sent_at") - timedelta(seconds=4), updated_at=F("sent_at")
     )
 
-    for customer in customers.values():
-        customer_refresh_influence(customer_id=customer.pk)
+
+def _apply_customer_facts(threads: list[PlannedThread]) -> list[int]:
+    """What the CRM knows of each person beyond their posts: loyalty tier,
+    churn risk, notes, and a loyalty member's e-mail address. Returns the
+    ids of the customers the pipeline made for the plan's people.
+
+    Written on the customers the pipeline made of their profiles, one per
+    channel kind a person wrote on: nothing in a post tells the pipeline
+    that two profiles are one person (admin's merge suggestions find the
+    loyalty members by their shared address). The pipeline scored the cases
+    before these facts existed, so tiers play no part in their priority or
+    SLA policy.
+    """
+    SocialProfile = apps.get_model("channels_app", "SocialProfile")
+    people: dict[tuple[str, str], PlannedPerson] = {}
+    for thread in threads:
+        person = thread.person
+        people[thread.channel, _author_fields(person, thread.channel)["author_id"]] = person
+    owners = {
+        (kind, external_id): customer_id
+        for kind, external_id, customer_id in SocialProfile.objects.filter(
+            kind__in={kind for kind, _ in people}, external_user_id__in={external_id for _, external_id in people}
+        ).values_list("kind", "external_user_id", "customer_id")
+        if (kind, external_id) in people
+    }
+    customers = Customer.objects.in_bulk(set(owners.values()))
+    for key, customer_id in owners.items():
+        person, customer = people[key], customers[customer_id]
+        customer.tier = person.tier
+        customer.churn_risk = round(person.churn_risk, 2)
+        customer.notes = person.notes
+        if person.tier != CustomerTier.STANDARD:
+            customer.email = customer.email or person.email
+    Customer.objects.bulk_update(customers.values(), ["tier", "churn_risk", "notes", "email"])
+    return list(customers)
 
 
-def _profile_fields(person: PlannedPerson, kind: str) -> dict:
-    if kind == ChannelKind.X:
-        return {
-            "external_user_id": str(2_000_000_000 + person.key * 104_729),
-            "handle": person.x_handle,
-            "display_name": person.name,
-            "followers_count": person.followers,
-            "verified": person.verified,
-        }
-    if kind == ChannelKind.FACEBOOK:
-        # The Graph API gives a page-scoped id and a name, never a friend count.
-        return {"external_user_id": str(7_100_000_000_000_000 + person.key * 7_919), "display_name": person.name}
-    return {"external_user_id": person.email.lower(), "handle": person.email, "display_name": person.name}
-
-
-def _case_for(thread: PlannedThread, customers, channels, teams, users, policies, now: datetime) -> Case:
-    inbound = [post for post in thread.posts if post.direction == "inbound"]
-    replies = [post for post in thread.posts if post.direction == "outbound"]
-    start = thread.start
-    case = Case(
-        customer=customers[thread.person.key],
-        origin_channel=channels[thread.channel],
-        subject=thread.subject,
-        status=thread.status,
-        priority=thread.priority,
-        priority_score=thread.priority_score,
-        engagement_type=thread.engagement_type,
-        intent=thread.intent,
-        language=thread.language,
-        team=teams[thread.team],
-        assignee=users.get(thread.assignee),
-        first_message_at=start + inbound[0].at,
-        last_customer_message_at=start + inbound[-1].at,
-        first_responded_at=start + replies[0].at if replies else None,
-        last_responded_at=start + replies[-1].at if replies else None,
-        resolved_at=start + thread.resolved if thread.resolved is not None else None,
-        closed_at=start + thread.closed if thread.closed is not None else None,
-        sentiment_start=inbound[0].polarity,
-        sentiment_latest=inbound[-1].polarity,
+def _demo_counts(channels: dict) -> tuple[dict[str, int], dict[str, int]]:
+    """What the demo channels hold: totals, and cases by status."""
+    SocialPost = apps.get_model("channels_app", "SocialPost")
+    SatisfactionSurvey = apps.get_model("kpis", "SatisfactionSurvey")
+    posts = SocialPost.objects.filter(channel__in=channels.values())
+    cases = Case.objects.filter(origin_channel__in=channels.values())
+    counts = posts.aggregate(
+        posts=Count("id", filter=Q(direction="inbound")), replies=Count("id", filter=Q(direction="outbound"))
     )
-    if thread.priority == Priority.URGENT:
-        case.sla_policy = policies["urgent"]
-    elif thread.person.tier == CustomerTier.VIP:
-        case.sla_policy = policies["vip"]
-    elif thread.channel == ChannelKind.X:
-        case.sla_policy = policies["x"]
-    else:
-        case.sla_policy = policies["default"]
-    _set_wall_clock_sla(case, now=now)
-    return case
-
-
-def _set_wall_clock_sla(case: Case, *, now: datetime) -> None:
-    """Due times and breaches for a 24/7 policy; business hours are left to cases.sla."""
-    policy = case.sla_policy
-    if policy.calendar is not None and not policy.calendar.always_open:
-        return
-    minutes = lambda value: timedelta(minutes=value)  # noqa: E731
-    case.first_response_due_at = case.first_message_at + minutes(policy.first_response_minutes)
-    case.resolution_due_at = case.first_message_at + minutes(policy.resolution_minutes)
-    awaiting_us = case.first_responded_at and case.last_customer_message_at > case.last_responded_at
-    if case.status in OPEN_STATUSES and awaiting_us:
-        case.next_response_due_at = case.last_customer_message_at + minutes(policy.next_response_minutes)
-        case.next_response_breached = now > case.next_response_due_at
-    case.first_response_breached = (case.first_responded_at or now) > case.first_response_due_at
-    case.resolution_breached = (case.resolved_at or now) > case.resolution_due_at
-    if case.status in OPEN_STATUSES:
-        pending = [case.next_response_due_at, case.resolution_due_at]
-        if not case.first_responded_at:
-            pending.append(case.first_response_due_at)
-        case.sla_next_due_at = min(filter(None, pending))
-        case.sla_warned = case.first_response_breached or case.next_response_breached or case.resolution_breached
+    counts["customers"] = Customer.objects.filter(pk__in=posts.values("author__customer")).count()
+    counts["cases"] = cases.count()
+    counts["events"] = CaseEvent.objects.filter(case__in=cases).count()
+    counts["surveys"] = SatisfactionSurvey.objects.filter(case__in=cases).count()
+    by_status = dict(cases.order_by().values_list("status").annotate(count=Count("id")))
+    return counts, {status: by_status.get(status, 0) for status in CaseStatus.values}

@@ -247,7 +247,9 @@ CONTACT = {
 #
 # Each topic: intent and engagement of its opening post, the team it goes
 # to, tags, base priority, polarity range of the opener, whether fixing it
-# takes days (refunds, bags), and text by role:
+# takes days (refunds, bags), and text by role. The intent is what the writer
+# means; the ingestion pipeline reads only the words, so they must say it
+# (a sales lead states an intention to switch or buy).
 #   open      the customer's first post        detail   an optional second sentence
 #   mention   proactive posts that name the brand without @ (X only)
 #   details   the customer answering our question
@@ -786,10 +788,10 @@ TOPICS = {
             "Prospect unhappy with {competitor}",
         ],
         "open": [
-            "{competitor} cancelled my {origin}-{dest} flight for the second time. Is there any airline on this route that actually flies?",
-            "Done with {competitor}. Which airline does {origin_code}-{dest_code} without charging for a glass of water?",
+            "{competitor} cancelled my {origin}-{dest} flight for the second time. Thinking about switching from them: who else flies this route and actually takes off?",
+            "Fed up with {competitor}. Looking to switch airlines for my {origin_code}-{dest_code} trips: who flies it without charging for a glass of water?",
             "Stuck at {origin_code} for {hours} hours thanks to {competitor}. Never booking them again. Recommendations?",
-            "Looking for a new airline for weekly {origin}-{dest} trips, {competitor} has been a disaster this year.",
+            "Looking for a new carrier for weekly {origin}-{dest} trips, {competitor} has been a disaster this year.",
         ],
         "detail": ["Need something reliable for work.", "Open to suggestions!"],
         "mention": [],
@@ -809,7 +811,9 @@ TOPICS = {
     },
 }
 
-# Posts that name the brand but ask for nothing: stored, never turned into cases.
+# Posts that name the brand but ask nothing of it. Nobody answers them; the
+# pipeline stores them without a case, except the questions (its default
+# rule for posts naming the brand), which become new cases nobody works on.
 NOISE = {
     "praise": [
         "Smooth flight with Acme Air to {dest} today, landed 20 minutes early ✈️",

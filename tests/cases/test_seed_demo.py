@@ -1,4 +1,5 @@
-"""seed_demo through call_command: logins, configuration, conversations, idempotence."""
+"""seed_demo through call_command: logins, configuration, conversations fed
+through the ingestion pipeline and the agent work applied after it, idempotence."""
 
 import datetime as dt
 import io
@@ -15,8 +16,12 @@ from django.utils import timezone
 
 from cases import demo_texts
 from cases.choices import DONE_STATUSES, CaseStatus, ChannelKind
+from cases.demo import demo_plan, demo_posts, demo_seed
 from cases.models import CannedResponseVariant, Case, CaseEvent, Customer, SLAPolicy, Team
+from cases.sla import due_times
 from channels_app.models import Channel, OutboundMessage, SocialPost, SocialProfile
+from channels_app.pipeline import Ingestor
+from channels_app.understand import analyze_sentiment, classify_intent
 from kpis.models import SatisfactionSurvey
 
 PASSWORD = "Tarmac-Window-Seat-2041"
@@ -151,11 +156,13 @@ def test_default_run_creates_configuration(seeded):
     assert all(len(variant.body) < 280 and "{{ customer.first_name }}" in variant.body for variant in variants)
 
 
-def test_default_run_creates_about_three_hundred_posts_from_about_120_customers(seeded):
+def test_default_run_creates_about_three_hundred_posts_from_about_120_people(seeded):
     inbound = SocialPost.objects.filter(direction="inbound")
 
     assert inbound.count() == 300
-    assert 100 <= Customer.objects.count() <= 140
+    # About 120 people; the pipeline makes a customer per profile, so one who
+    # wrote on two channels is two customers until an agent merges them.
+    assert 100 <= Customer.objects.count() <= 170
     assert SocialPost.objects.filter(direction="outbound").count() >= 100
     languages = Counter(inbound.values_list("language", flat=True))
     assert languages["en"] > 0.8 * 300
@@ -213,14 +220,97 @@ def test_each_inbound_post_of_a_case_is_on_its_timeline(seeded):
     assert CaseEvent.objects.filter(kind="status_change").exists()
 
 
-def test_sentiment_matches_intent(seeded):
-    inbound = SocialPost.objects.filter(direction="inbound", in_reply_to_external_id="")
+def test_cases_in_every_status_and_the_agent_work_on_the_case_of_its_thread(seeded):
+    cases = Case.objects.all()
+    worked = cases.exclude(status=CaseStatus.NEW)
 
-    assert not inbound.filter(intent="complaint", sentiment_label="positive").exists()
-    assert not inbound.filter(intent="praise", sentiment_label="negative").exists()
-    assert inbound.filter(intent="complaint", sentiment_label="negative").exists()
-    assert inbound.filter(engagement_type="progressive", intent="sales_lead").exists()
-    assert inbound.filter(intent="churn_threat").exists()
+    assert set(cases.values_list("status", flat=True)) == set(CaseStatus.values)
+    assert not worked.filter(assignee=None).exists()
+    assert not worked.filter(team=None).exists()
+    # Each worked thread was assigned once, and on the case its posts are in.
+    assignments = Counter(CaseEvent.objects.filter(kind="assignment").values_list("case_id", flat=True))
+    assert set(assignments) == set(worked.values_list("id", flat=True))
+    assert set(assignments.values()) == {1}
+    assert not cases.filter(status=CaseStatus.NEW).exclude(assignee=None).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed_value", ["1", "2", "3"])
+def test_every_status_shows_with_few_posts_whatever_the_pipeline_reads(demo_password, seed_value):
+    seed(*SMALL, "--seed", seed_value)
+
+    assert set(Case.objects.values_list("status", flat=True)) == set(CaseStatus.values)
+
+
+def test_posts_are_stored_through_the_pipeline_with_their_timeline_events(seeded):
+    posts = SocialPost.objects.prefetch_related("case_events")
+
+    for post in posts.filter(case__isnull=False):
+        kind = "inbound_post" if post.direction == "inbound" else "outbound_reply"
+        events = [(e.kind, e.case_id, e.dedupe_key, e.occurred_at) for e in post.case_events.all()]
+        assert events == [(kind, post.case_id, f"post:{post.pk}", post.posted_at)], post.text
+    # What nobody answered and the pipeline found nothing to act on stays a post.
+    without_case = posts.filter(case=None)
+    assert without_case.exists()
+    assert set(without_case.values_list("direction", flat=True)) == {"inbound"}
+    assert not CaseEvent.objects.filter(post__in=without_case).exists()
+
+
+def test_posts_are_understood_by_the_pipeline(seeded):
+    inbound = list(SocialPost.objects.filter(direction="inbound").select_related("channel"))
+
+    for post in inbound:
+        sentiment = analyze_sentiment(post.text)
+        assert (post.sentiment_label, post.sentiment_polarity) == (sentiment.label, sentiment.polarity), post.text
+        assert post.intent == classify_intent(post.text, sentiment.label), post.text
+    addressed = [post for post in inbound if post.channel.kind != ChannelKind.X or "@AcmeAirCare" in post.text]
+    assert {post.engagement_type for post in addressed} == {"reactive"}
+    assert {post.engagement_type for post in inbound} == {"reactive", "proactive", "progressive"}
+    replies = SocialPost.objects.filter(direction="outbound")
+    assert not replies.exclude(engagement_type="none").exists()
+    assert not replies.filter(author__isnull=False).exists()
+
+
+def test_sla_due_times_are_set_by_the_pipeline_and_settled_by_status(seeded):
+    cases = list(Case.objects.select_related("sla_policy"))
+
+    assert all(case.sla_policy is not None for case in cases)  # the demo has a default policy
+    assert {case.sla_policy.name for case in cases} >= {"Public posts on X", "Standard (business hours)"}
+    for case in cases:
+        due = due_times(case.sla_policy, case.first_message_at)
+        assert (case.first_response_due_at, case.resolution_due_at) == (due.first_response, due.resolution)
+        assert due.first_response is not None and due.resolution is not None
+        expected = due.earliest_pending(
+            responded=case.first_responded_at is not None, resolved=case.status in DONE_STATUSES
+        )
+        assert case.sla_next_due_at == expected, case.status
+
+
+def test_each_brand_reply_is_a_sent_message_of_its_case(seeded):
+    messages = {
+        (message.channel_id, message.external_id): message
+        for message in OutboundMessage.objects.select_related("reply_to")
+    }
+    replies = list(SocialPost.objects.filter(direction="outbound"))
+
+    assert len(messages) == len(replies)
+    for reply in replies:
+        message = messages[reply.channel_id, reply.external_id]
+        assert reply.case_id is not None
+        assert (message.case_id, message.sent_at) == (reply.case_id, reply.posted_at)
+        assert message.reply_to.external_id == reply.in_reply_to_external_id
+        assert message.author_id is not None
+
+
+def test_the_pipeline_finds_every_kind_of_opening_post_in_the_demo(seeded):
+    openers = SocialPost.objects.filter(direction="inbound", in_reply_to_external_id="")
+
+    intents = Counter(openers.values_list("intent", flat=True))
+    assert {"complaint", "question", "praise", "churn_threat", "sales_lead"} <= set(intents)
+    assert intents["complaint"] > intents["praise"]  # an airline's care inbox
+    assert openers.filter(intent="complaint", sentiment_label="negative").exists()
+    assert openers.filter(engagement_type="progressive", intent="sales_lead", case__isnull=False).exists()
+    assert openers.filter(engagement_type="proactive", case__isnull=False).exists()
 
 
 def test_surveys_are_answered_and_unanswered_on_resolved_cases(seeded):
@@ -301,6 +391,41 @@ def test_running_twice_does_not_duplicate_anything(demo_password):
 
     assert row_counts() == before
     assert "posts skipped" in output
+
+
+@pytest.mark.django_db
+def test_feeding_the_demo_posts_again_stores_nothing(demo_password):
+    # Given a seeded demo
+    now = timezone.now()
+    demo_seed(posts=40, seed=7, password=PASSWORD, now=now)
+    before = row_counts()
+
+    # When the same plan's posts reach the pipeline again
+    plan = demo_plan(posts=40, seed=7, now=now)
+    results = {kind: Ingestor(Channel.objects.get(kind=kind)).ingest(posts) for kind, posts in demo_posts(plan).items()}
+
+    # Then every post is a duplicate and no row is added
+    for kind, result in results.items():
+        assert (result.stored, result.cases_opened) == (0, 0), kind
+        assert result.duplicates == result.received > 0, kind
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_printed_counts_are_what_was_stored(demo_password):
+    output = seed(*SMALL)
+
+    printed = re.search(r"(\d+) inbound posts, (\d+) replies, (\d+) cases \(([^)]*)\), (\d+) case events", output)
+    posts, replies, cases, statuses, events = printed.groups()
+    assert int(posts) == SocialPost.objects.filter(direction="inbound").count()
+    assert int(replies) == SocialPost.objects.filter(direction="outbound").count()
+    assert int(cases) == Case.objects.count()
+    assert int(events) == CaseEvent.objects.count()
+    by_status = Counter(Case.objects.values_list("status", flat=True))
+    labels = {label.split(" (")[0].lower(): value for value, label in CaseStatus.choices}
+    for part in statuses.split(", "):
+        label, count = part.rsplit(" ", 1)
+        assert int(count) == by_status[labels[label]], part
 
 
 @pytest.mark.django_db

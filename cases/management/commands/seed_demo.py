@@ -17,11 +17,14 @@ from cases.demo import demo_seed
 class Command(BaseCommand):
     help = (
         "Create demo users (agent, manager, admin), teams, calendars, SLA policies, canned responses, "
-        "three Acme Air channels and a month of posts and cases. Safe to run twice."
+        "three Acme Air channels and a month of posts, fed through the ingestion pipeline, with the agent work "
+        "on their cases. Safe to run twice."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--posts", type=int, default=300, help="Inbound posts to create (default 300; 0: none).")
+        parser.add_argument(
+            "--posts", type=int, default=300, help="Customer posts to ingest (default 300; 0: none), plus replies."
+        )
         parser.add_argument("--seed", type=int, default=42, help="Random seed; the same seed gives the same texts.")
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when any case or channel already exists."
