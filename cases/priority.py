@@ -7,7 +7,7 @@ documented defaults. Pure function: callers pass facts, no database.
 
 from dataclasses import dataclass
 
-from cases.choices import CustomerTier, EngagementType, InfluenceTier, Intent, Priority
+from cases.choices import CustomerTier, EngagementType, InfluenceTier, Intent, Priority, SentimentLabel
 
 INTENT_WEIGHT = {
     Intent.CHURN_THREAT: 30.0,
@@ -31,6 +31,9 @@ ENGAGEMENT_WEIGHT = {
     EngagementType.NONE: 0.0,
 }
 NEGATIVE_SENTIMENT_WEIGHT = 25.0  # times -polarity, so -1.0 adds 25
+# A message the care classifier labels negative counts at least this much of
+# the weight: complaints often have a neutral or even positive polarity.
+NEGATIVE_LABEL_FLOOR = 0.5
 VERIFIED_WEIGHT = 10.0
 
 # Lower bounds of each label, highest first.
@@ -40,6 +43,7 @@ PRIORITY_THRESHOLDS = ((70.0, Priority.URGENT), (45.0, Priority.HIGH), (20.0, Pr
 @dataclass(frozen=True, slots=True)
 class PriorityFacts:
     polarity: float | None
+    sentiment_label: str
     intent: str
     influence: str
     verified: bool
@@ -53,8 +57,10 @@ def priority_for(facts: PriorityFacts) -> tuple[float, str]:
     score += INFLUENCE_WEIGHT.get(facts.influence, 0.0)
     score += TIER_WEIGHT.get(facts.tier, 0.0)
     score += ENGAGEMENT_WEIGHT.get(facts.engagement_type, 0.0)
-    if facts.polarity is not None and facts.polarity < 0:
-        score += NEGATIVE_SENTIMENT_WEIGHT * -facts.polarity
+    negativity = max(-(facts.polarity or 0.0), 0.0)
+    if facts.sentiment_label == SentimentLabel.NEGATIVE:
+        negativity = max(negativity, NEGATIVE_LABEL_FLOOR)
+    score += NEGATIVE_SENTIMENT_WEIGHT * negativity
     if facts.verified:
         score += VERIFIED_WEIGHT
     score = round(score, 2)

@@ -70,7 +70,7 @@ def import_items(
     *,
     channel: Channel,
     items: Iterable[tuple[str, NormalizedPost | InvalidPost]],
-    batch_size: int = 2000,
+    batch_size: int = 5000,
     strict: bool = False,
     on_batch: Callable[[ImportSummary], None] | None = None,
 ) -> ImportSummary:

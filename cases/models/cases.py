@@ -17,6 +17,7 @@ from cases.choices import (
     EngagementType,
     Intent,
     Priority,
+    SentimentLabel,
 )
 from socialcrm.db import choices_check, range_check
 
@@ -67,6 +68,12 @@ class Case(models.Model):
 
     sentiment_start = models.FloatField(null=True, blank=True, help_text="Polarity of the first inbound message.")
     sentiment_latest = models.FloatField(null=True, blank=True, help_text="Polarity of the latest inbound message.")
+    sentiment_label = models.CharField(
+        max_length=16,
+        choices=SentimentLabel.choices,
+        default=SentimentLabel.NEUTRAL,
+        help_text="Care label of the latest inbound message.",
+    )
 
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
@@ -98,6 +105,7 @@ class Case(models.Model):
             choices_check("priority", Priority, "case_priority_valid"),
             choices_check("engagement_type", EngagementType, "case_engagement_type_valid"),
             choices_check("intent", Intent, "case_intent_valid"),
+            choices_check("sentiment_label", SentimentLabel, "case_sentiment_label_valid"),
             models.CheckConstraint(condition=models.Q(priority_score__gte=0), name="case_priority_score_nonneg"),
             range_check("sentiment_start", -1.0, 1.0, "case_sentiment_start_range", nullable=True),
             range_check("sentiment_latest", -1.0, 1.0, "case_sentiment_latest_range", nullable=True),

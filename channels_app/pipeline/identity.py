@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.db.models.functions import Lower
 
 from cases.choices import influence_tier_for
 from cases.models import Customer
@@ -74,17 +75,22 @@ def resolve_authors(*, kind: str, posts: list[NormalizedPost]) -> dict[str, Soci
 
 
 def _create_profiles(*, kind: str, authors: list[NormalizedPost]) -> dict[str, SocialProfile]:
+    """Profiles for new authors. An author whose e-mail address is a known
+    customer's becomes another profile of that customer; others get a new one."""
+    known_by_email = _customers_by_email({post.author_email for post in authors if post.author_email})
     customers = []
     new_profiles = []
     for post in authors:
         values = _profile_values(post, None)
-        customer = Customer(
-            name=(post.author_name or post.author_handle or post.author_email)[:200],
-            email=post.author_email[:254],
-            max_followers=values["followers_count"],
-            influence=influence_tier_for(values["followers_count"]),
-        )
-        customers.append(customer)
+        customer = known_by_email.get(post.author_email.lower()) if post.author_email else None
+        if customer is None:
+            customer = Customer(
+                name=(post.author_name or post.author_handle or post.author_email)[:200],
+                email=post.author_email[:254],
+                max_followers=values["followers_count"],
+                influence=influence_tier_for(values["followers_count"]),
+            )
+            customers.append(customer)
         new_profiles.append(SocialProfile(customer=customer, kind=kind, external_user_id=post.author_id, **values))
     try:
         # A savepoint, so a concurrent ingest that created one of these
@@ -94,7 +100,24 @@ def _create_profiles(*, kind: str, authors: list[NormalizedPost]) -> dict[str, S
             insert_objects(SocialProfile, new_profiles)
     except IntegrityError:
         return _adopt_concurrent_profiles(kind=kind, authors=authors)
-    return {profile.external_user_id: profile for profile in new_profiles}
+    profiles = {profile.external_user_id: profile for profile in new_profiles}
+    if known_by_email:
+        _refresh_reach({customer.pk for customer in known_by_email.values()}, profiles)
+    return profiles
+
+
+def _customers_by_email(emails: set[str]) -> dict[str, Customer]:
+    """Live customers by lower-case e-mail address; the oldest wins a tie."""
+    if not emails:
+        return {}
+    found: dict[str, Customer] = {}
+    for customer in (
+        Customer.objects.annotate(email_key=Lower("email"))
+        .filter(email_key__in={email.lower() for email in emails}, merged_into__isnull=True)
+        .order_by("pk")
+    ):
+        found.setdefault(customer.email_key, customer)
+    return found
 
 
 def _adopt_concurrent_profiles(*, kind: str, authors: list[NormalizedPost]) -> dict[str, SocialProfile]:

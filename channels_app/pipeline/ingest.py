@@ -44,6 +44,7 @@ STORED_NODE_FIELDS = (
     "posted_at",
     "case_id",
     "sentiment_polarity",
+    "sentiment_label",
     "intent",
     "engagement_type",
     "language",
@@ -231,6 +232,7 @@ class Ingestor:
                 posted_at=post.posted_at,
                 customer=profile.customer if profile else None,
                 polarity=item.polarity,
+                label=item.label,
                 intent=item.intent,
                 engagement_type=engagement,
                 language=item.language,
@@ -315,6 +317,7 @@ class Ingestor:
                     posted_at=row.posted_at,
                     customer=profile.customer if profile else None,
                     polarity=row.sentiment_polarity,
+                    label=row.sentiment_label,
                     intent=row.intent,
                     engagement_type=row.engagement_type,
                     language=row.language,
@@ -405,6 +408,7 @@ class Ingestor:
         case.priority_score, case.priority = priority_for(
             PriorityFacts(
                 polarity=case.sentiment_latest,
+                sentiment_label=case.sentiment_label,
                 intent=case.intent,
                 influence=customer.influence,
                 verified=verified,
@@ -430,13 +434,13 @@ class Ingestor:
         )
         if state.is_new:
             return events
-        if state.reopened:
+        for old_status, new_status, why in state.status_changes:
             events.append(
                 CaseEvent(
                     case=case,
                     kind=CaseEventKind.STATUS_CHANGE,
                     occurred_at=case.last_customer_message_at or now,
-                    payload={"from": CaseStatus.RESOLVED, "to": CaseStatus.OPEN, "reason": "customer wrote again"},
+                    payload={"from": old_status, "to": new_status, "reason": why},
                 )
             )
         if case.priority != old_priority:
@@ -493,6 +497,7 @@ CASE_FIELDS_WRITTEN = [
     "last_responded_at",
     "sentiment_start",
     "sentiment_latest",
+    "sentiment_label",
     "priority",
     "priority_score",
     "sla_policy",

@@ -43,6 +43,7 @@ class Node:
     posted_at: dt.datetime
     customer: Customer | None
     polarity: float | None
+    label: str
     intent: str
     engagement_type: str
     language: str
@@ -77,9 +78,9 @@ class CaseState:
 
     case: Case
     is_new: bool
-    merged_from: list[Case] = field(default_factory=list)
     changed: bool = False
-    reopened: bool = False
+    # (from, to, why) of each status change a customer message caused.
+    status_changes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 class Threader:
@@ -120,9 +121,34 @@ class Threader:
             self._attach(node, parent.case)
         elif node.inbound and node.actionable and node.customer is not None:
             self._attach(node, self._open_case(node))
+            self._adopt_ancestors(node)
         elif self._brand_engages(node, parent):
             self._attach(parent, self._open_case(parent))
             self._attach(node, parent.case)
+
+    @staticmethod
+    def _same_customer(parent: Node, child: Node) -> bool:
+        return (
+            parent.inbound
+            and child.inbound
+            and parent.customer is not None
+            and child.customer is not None
+            and parent.customer.pk == child.customer.pk
+        )
+
+    def _adopt_ancestors(self, node: Node) -> None:
+        """Earlier messages of the same customer up the reply chain, without a
+        case, belong to the case their follow-up opened: it starts at the first."""
+        parent = self.nodes.get(node.in_reply_to) if node.in_reply_to else None
+        while (
+            parent is not None
+            and parent.processed
+            and parent.case is None
+            and self._same_customer(parent, node)
+            and self._joinable(node.case, parent.posted_at)
+        ):
+            self._attach(parent, node.case)
+            node, parent = parent, self.nodes.get(parent.in_reply_to) if parent.in_reply_to else None
 
     @staticmethod
     def _brand_engages(reply: Node, parent: Node | None) -> bool:
@@ -144,6 +170,11 @@ class Threader:
 
     def _settle(self, parent: Node, child: Node) -> None:
         if parent.case is None:
+            if self._same_customer(parent, child) and child.case is not None:
+                # The customer's earlier message, arrived late: it starts their case.
+                self._attach(parent, child.case)
+                self._adopt_ancestors(parent)
+                return
             if not self._brand_engages(child, parent):
                 return
             self._attach(parent, self._open_case(parent))
@@ -199,14 +230,18 @@ class Threader:
             if case.last_customer_message_at is None or node.posted_at >= case.last_customer_message_at:
                 case.last_customer_message_at = node.posted_at
                 case.sentiment_latest = node.polarity
+                case.sentiment_label = node.label
             if node.intent == Intent.CHURN_THREAT or (
                 case.intent in (Intent.OTHER, Intent.PRAISE) and node.intent != Intent.OTHER
             ):
                 case.intent = node.intent
-            if case.status == CaseStatus.RESOLVED and node.intent != Intent.PRAISE:
+            if case.status == CaseStatus.RESOLVED and node.intent != Intent.PRAISE and node.is_new:
                 case.status = CaseStatus.OPEN
                 case.resolved_at = None
-                state.reopened = True
+                state.status_changes.append((CaseStatus.RESOLVED, CaseStatus.OPEN, "customer wrote again"))
+            elif case.status == CaseStatus.PENDING and node.is_new:
+                case.status = CaseStatus.OPEN
+                state.status_changes.append((CaseStatus.PENDING, CaseStatus.OPEN, "customer answered"))
             kind = CaseEventKind.INBOUND_POST
         else:
             responds = case.first_message_at is not None and node.posted_at >= case.first_message_at
@@ -246,6 +281,7 @@ class Threader:
         latest = source.last_customer_message_at
         if latest is not None and target.last_customer_message_at == latest:
             target.sentiment_latest = source.sentiment_latest
+            target.sentiment_label = source.sentiment_label
         if source.intent == Intent.CHURN_THREAT:
             target.intent = Intent.CHURN_THREAT
         if target.status == CaseStatus.NEW and source.first_responded_at is not None:

@@ -32,6 +32,7 @@ from cases.choices import (
     InfluenceTier,
     Intent,
     Priority,
+    SentimentLabel,
     influence_tier_for,
 )
 from cases.models import (
@@ -111,6 +112,9 @@ ENUM_COLUMNS = [
         CaseFactory, "engagement_type", EngagementType, "case_engagement_type_valid", id="case.engagement_type"
     ),
     pytest.param(CaseFactory, "intent", Intent, "case_intent_valid", id="case.intent"),
+    pytest.param(
+        CaseFactory, "sentiment_label", SentimentLabel, "case_sentiment_label_valid", id="case.sentiment_label"
+    ),
     pytest.param(CaseEventFactory, "kind", CaseEventKind, "case_event_kind_valid", id="case_event.kind"),
     pytest.param(
         SLAPolicyFactory,

@@ -241,3 +241,91 @@ def test_text_and_raw_with_tabs_backslashes_newlines_and_nul_are_stored_exactly(
     assert stored.text == text.replace("\x00", "")
     assert stored.raw["path"] == "C:\\temp\\receipt.pdf"
     assert stored.raw["nested"] == {"tab": "\t", "quote": '"'}
+
+
+def test_customers_own_earlier_message_joins_the_case_its_follow_up_opened(channel):
+    # A question that names a competitor is not actionable; the customer's follow-up to it is.
+    opening = post(1, 0, "Done with SkyJet. Which airline flies BCN-FRA on Sundays?")
+    follow_up = post(2, 60, "@AcmeAirCare is anyone reading these?", reply_to=1)
+
+    ingest_posts(channel=channel, posts=[opening, follow_up])
+
+    case = case_of(channel, "2")
+    assert case_of(channel, "1") == case
+    assert case.first_message_at == T0
+
+
+def test_customers_earlier_message_arriving_late_joins_the_case_too(channel):
+    ingest_posts(channel=channel, posts=[post(2, 60, "@AcmeAirCare is anyone reading these?", reply_to=1)])
+
+    ingest_posts(channel=channel, posts=[post(1, 0, "Done with SkyJet. Which airline flies BCN-FRA on Sundays?")])
+
+    case = case_of(channel, "2")
+    assert case_of(channel, "1") == case
+    assert case.first_message_at == T0
+
+
+def test_another_customers_post_is_not_adopted(channel):
+    ingest_posts(
+        channel=channel,
+        posts=[
+            post(1, 0, "Which airline flies BCN-FRA on Sundays?", author="111"),
+            post(2, 5, "@AcmeAirCare same question, and my flight was cancelled", author="222", reply_to=1),
+        ],
+    )
+
+    assert case_of(channel, "1") is None
+    assert case_of(channel, "2") is not None
+
+
+def test_customer_answer_moves_a_pending_case_back_to_open(channel):
+    ingest_posts(channel=channel, posts=[post(1, 0, "@AcmeAirCare my refund for AC12 never arrived")])
+    case = case_of(channel, "1")
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.PENDING)
+
+    ingest_posts(channel=channel, posts=[post(2, 90, "@AcmeAirCare here is the booking ref: QX7P2L", reply_to=1)])
+
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN
+    change = case.events.get(kind=CaseEventKind.STATUS_CHANGE)
+    assert change.payload == {"from": "pending", "to": "open", "reason": "customer answered"}
+
+
+def test_case_keeps_the_label_of_the_latest_customer_message(channel):
+    ingest_posts(
+        channel=channel,
+        posts=[
+            post(1, 0, "@AcmeAirCare my bag never arrived in Denver and nobody answers the phone"),
+            post(2, 30, "@AcmeAirCare found it, thank you so much for the help!", reply_to=1),
+        ],
+    )
+
+    assert case_of(channel, "1").sentiment_label == "positive"
+
+
+def test_email_author_with_a_known_address_becomes_a_profile_of_that_customer(channel):
+    # Given a VIP known by e-mail, and a policy for VIPs
+    vip = Customer.objects.create(name="Ana Ruiz", email="ana.ruiz@mail.example", tier="vip")
+    SLAPolicyFactory(name="VIP", position=1, customer_tiers=["vip"], first_response_minutes=15)
+    SLAPolicyFactory(name="Default", is_default=True, first_response_minutes=240)
+
+    # When she writes from that address
+    ingest_posts(
+        channel=channel,
+        posts=[
+            post(
+                1,
+                0,
+                "My wheelchair assistance was not booked for tomorrow's flight",
+                author="ANA.RUIZ@mail.example",
+                author_email="ANA.RUIZ@mail.example",
+                is_direct=True,
+            )
+        ],
+    )
+
+    # Then the case is hers, under the VIP policy
+    case = case_of(channel, "1")
+    assert case.customer == vip
+    assert case.sla_policy.name == "VIP"
+    assert Customer.objects.count() == 1

@@ -25,7 +25,7 @@ class Command(BaseCommand):
             help="A brand handle (repeatable). For twcs, default: the authors of the inbound=False rows.",
         )
         parser.add_argument("--strict", action="store_true", help="Stop at the first bad row.")
-        parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument("--batch-size", type=int, default=5000)
 
     def handle(self, *args, path: Path, import_format: str, channel, brand, strict, batch_size, **options):
         if not path.is_file():
