@@ -73,6 +73,7 @@ def import_items(
     batch_size: int = 5000,
     strict: bool = False,
     on_batch: Callable[[ImportSummary], None] | None = None,
+    overlap: bool | None = None,
 ) -> ImportSummary:
     """Feed source items to the pipeline in batches (one transaction each).
 
@@ -83,13 +84,16 @@ def import_items(
     Outside a transaction, each batch commits in a writer thread while the
     next one is read and understood, so the database's time overlaps the
     CPU's; batches still commit one at a time, in order. Inside a caller's
-    transaction everything stays on the caller's connection.
+    transaction everything stays on the caller's connection (overlap=None
+    decides so; True or False forces it).
     """
     summary = ImportSummary()
     ingestor = Ingestor(channel)
     batch: list[NormalizedPost] = []
     started = time.perf_counter()
-    writer = None if connection.in_atomic_block else ThreadPoolExecutor(1, thread_name_prefix="ingest-writer")
+    if overlap is None:
+        overlap = not connection.in_atomic_block
+    writer = ThreadPoolExecutor(1, thread_name_prefix="ingest-writer") if overlap else None
     pending: list[Future] = []
 
     def tally(result) -> None:

@@ -83,12 +83,16 @@ def insert_rows(
         )
         with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({column_names}) FROM STDIN") as copy:
             # psycopg formats rows in C; JSON values go through _json_text.
-            for row in rows:
-                if json_columns:
-                    row = tuple(
-                        _json_text(value) if index in json_columns else value for index, value in enumerate(row)
-                    )
-                copy.write_row(row)
+            write_row = copy.write_row
+            if not json_columns:
+                for row in rows:
+                    write_row(row)
+            else:
+                for row in rows:
+                    values = list(row)
+                    for index in json_columns:
+                        values[index] = _json_text(values[index])
+                    write_row(values)
     return ids
 
 
@@ -132,3 +136,44 @@ def insert_objects(model: type[models.Model], objects: list[models.Model]) -> No
     for obj, pk in zip(objects, ids, strict=True):
         obj.pk = pk
         obj._state.adding = False
+
+
+class InstanceBuilder:
+    """Builds unsaved instances of a model several times faster than Model(**kwargs).
+
+    Django's positional constructor skips the per-field default lookups of
+    the keyword one; this fills the positions from the model's defaults
+    once, then from the given values. Related instances (by field name) are
+    cached on the new object, as Model(customer=...) would.
+    """
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        fields = model._meta.concrete_fields
+        prototype = model()
+        self.template = [getattr(prototype, field.attname) for field in fields]
+        # Callable defaults (a new UUID, the time) are evaluated per instance.
+        self.dynamic = [
+            (index, field.get_default)
+            for index, field in enumerate(fields)
+            if field.has_default() and callable(field.default)
+        ]
+        self.index = {field.attname: index for index, field in enumerate(fields)}
+        self.relations = {field.name: field for field in fields if field.is_relation}
+
+    def __call__(self, **values) -> models.Model:
+        args = self.template.copy()
+        for index, default in self.dynamic:
+            args[index] = default()
+        related = []
+        for name, value in values.items():
+            field = self.relations.get(name)
+            if field is None:
+                args[self.index[name]] = value
+            else:
+                args[self.index[field.attname]] = value.pk if value is not None else None
+                related.append((field, value))
+        obj = self.model(*args)
+        for field, value in related:
+            field.set_cached_value(obj, value)
+        return obj

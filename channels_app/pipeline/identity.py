@@ -16,10 +16,12 @@ from django.db.models.functions import Lower
 from cases.choices import influence_tier_for
 from cases.models import Customer
 from channels_app.models import SocialProfile
-from channels_app.pipeline.bulk import any_of, insert_objects
+from channels_app.pipeline.bulk import InstanceBuilder, any_of, insert_objects
 from channels_app.pipeline.normalized import NormalizedPost
 
 PROFILE_FIELDS = ("handle", "display_name", "followers_count", "verified")
+build_customer = InstanceBuilder(Customer)
+build_profile = InstanceBuilder(SocialProfile)
 
 
 def _profile_values(post: NormalizedPost, current: SocialProfile | None) -> dict:
@@ -84,14 +86,14 @@ def _create_profiles(*, kind: str, authors: list[NormalizedPost]) -> dict[str, S
         values = _profile_values(post, None)
         customer = known_by_email.get(post.author_email.lower()) if post.author_email else None
         if customer is None:
-            customer = Customer(
+            customer = build_customer(
                 name=(post.author_name or post.author_handle or post.author_email)[:200],
                 email=post.author_email[:254],
                 max_followers=values["followers_count"],
                 influence=influence_tier_for(values["followers_count"]),
             )
             customers.append(customer)
-        new_profiles.append(SocialProfile(customer=customer, kind=kind, external_user_id=post.author_id, **values))
+        new_profiles.append(build_profile(customer=customer, kind=kind, external_user_id=post.author_id, **values))
     try:
         # A savepoint, so a concurrent ingest that created one of these
         # profiles first costs a retry of this step, not the whole batch.

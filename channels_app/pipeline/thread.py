@@ -29,8 +29,10 @@ from typing import Any
 from cases.choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Intent
 from cases.models import Case, Customer
 from channels_app.choices import Direction
+from channels_app.pipeline.bulk import InstanceBuilder
 
 SUBJECT_LENGTH = 120
+build_case = InstanceBuilder(Case)
 
 
 @dataclass(eq=False)
@@ -203,7 +205,7 @@ class Threader:
         )
 
     def _open_case(self, node: Node) -> Case:
-        case = Case(
+        case = build_case(
             customer=node.customer,
             origin_channel=self.channel,
             subject=_subject(node.text),
