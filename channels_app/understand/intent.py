@@ -19,7 +19,9 @@ phrase families of lexicon.py, first match wins:
 3. complaint or question, for a negative post: a question when the post opens
    with a request (its first sentence ends in a single "?": "where is my bag?
    it's been 4 days"), a complaint otherwise. "??", "?!" and interjections
-   ("seriously?") are exasperation, not a request.
+   ("seriously?") are exasperation, not a request. Greetings on their own
+   ("Hi,", "Dear Acme Air team,", "Hope you are well.") are not the first
+   sentence: an e-mail opens with what follows them.
 4. praise, for a positive post.
 5. question, for a neutral post that asks something ("?" or an opener such as
    "can I", "how do I", "is there"); other otherwise.
@@ -34,8 +36,12 @@ analyze_sentiment() made of the same text, so after it it costs almost nothing.
 import re
 
 from cases.choices import Intent, SentimentLabel
-from channels_app.understand.sentiment import scan
+from channels_app.understand.lexicon import GREETING
+from channels_app.understand.sentiment import Scan, scan
 
+_SENTENCE_EDGES = " \t\n,.;:!-"
+# A sentence that is only a greeting: "Hi,", "Hello team", "Good morning".
+_GREETING_ONLY = re.compile(GREETING)
 # "seriously?", "really??", "hello?": at most two words before the "?".
 _INTERJECTION = re.compile(r"\s*(?:[\w']+[\s,]*){0,2}\?")
 
@@ -48,20 +54,40 @@ def _opens_with_request(text: str, first_sentence_start: int, second_sentence_st
     return _INTERJECTION.fullmatch(sentence) is None
 
 
+def _first_sentence(post: Scan) -> int | None:
+    """Index of the first sentence that says something: greetings ("Hi,", "Dear Acme team,") are skipped."""
+    openers = [(start, end) for start, end, _, family in post.cues if family.role == "courtesy"]
+    text, sentences = post.text, post.sentences
+    if len(sentences) == 1 and not openers:  # most posts; a lone greeting is no request either
+        return 0
+    for index, (start, _, _) in enumerate(sentences):
+        end = sentences[index + 1][0] if index + 1 < len(sentences) else len(text)
+        body = text[start:end].strip(_SENTENCE_EDGES)
+        if not body or _GREETING_ONLY.fullmatch(body):
+            continue
+        body_start = text.index(body, start)
+        if any(s <= body_start and body_start + len(body) <= e for s, e in openers):
+            continue
+        return index
+    return None
+
+
 def classify_intent(text: str, sentiment_label: str) -> str:
     """The Intent value of `text`, given its sentiment label (see the module docstring)."""
     post = scan(text)
     negative = sentiment_label == SentimentLabel.NEGATIVE
-    names = {family.name for _, _, family in post.cues}
+    names = {family.name for _, _, _, family in post.cues}
     if "churn" in names or (negative and "churn_topic" in names):
         return Intent.CHURN_THREAT.value
     if "sales" in names:
         return Intent.SALES_LEAD.value
     if negative:
-        if not post.sentences:
+        first = _first_sentence(post)
+        if first is None:
             return Intent.COMPLAINT.value
-        second = post.sentences[1][0] if len(post.sentences) > 1 else len(post.text)
-        request = _opens_with_request(post.text, post.sentences[0][0], second)
+        sentences = post.sentences
+        following = sentences[first + 1][0] if first + 1 < len(sentences) else len(post.text)
+        request = _opens_with_request(post.text, sentences[first][0], following)
         return Intent.QUESTION.value if request else Intent.COMPLAINT.value
     if sentiment_label == SentimentLabel.POSITIVE:
         return Intent.PRAISE.value

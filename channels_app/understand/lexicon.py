@@ -24,7 +24,9 @@ Conventions for fragments (checked at import by sentiment.py):
 - Order matters: at one position the first matching fragment wins, so
   longer phrases are listed before the single words they contain (and the
   "neutraliser" family, listed first, swallows phrases such as "lost & found"
-  or "good morning" so that their words do not count).
+  or "good morning" so that their words do not count; the "courtesy_opener"
+  and "courtesy_closer" families after it do the same for the formulae of
+  e-mails: "Kind regards", "I look forward to hearing from you").
 
 Weights are in "complaint units": 1.0 is enough evidence on its own to call a
 post negative (the threshold in sentiment.py), 0.3-0.6 is supporting evidence
@@ -134,7 +136,8 @@ NEGATORS = frozenset(
 # greetings. A sentence that opens this way (or ends in "?") and carries no
 # rhetorical family is a neutral question: "topic" evidence in it is damped.
 GREETING = (
-    r"(?:(?:hi|hello|hey|hiya|heya|yo|dear|greetings|good (?:morning|afternoon|evening)|quick question|"
+    r"(?:(?:dear (?:\w+ ){0,3}?(?:team|support|sirs?|madam|all)|"
+    r"hi|hello|hey|hiya|heya|yo|dear|greetings|good (?:morning|afternoon|evening)|quick question|"
     r"question|q|ok|okay|so|um+|uh+|also|and|please|pls|plz|hola|bonjour|hallo|olá|ola|buenos días|"
     r"buenas|guten tag|bom dia|excuse me|just|there|team|guys|all)\b[\s,:;!.-]*)*"
 )
@@ -155,14 +158,13 @@ FAMILIES: tuple[Family, ...] = (
         0.0,
         _words(
             r"lost (?:&|and|n|&amp;) found",
+            r"crack of dawn",
             r"good (?:morning|afternoon|evening|night|day|luck|to know|question)",
             r"kind of",
             r"sort of",
             r"what kind",
             r"(?:is|that's|thats|that is|which is|this is) why",
             r"no (?:worries|rush|problem at all)",
-            r"thanks? in advance",
-            r"thanks?(?: you)? for (?:any|your) (?:help|info|information|assistance)(?: in advance)?(?=\s*[.!?]*\s*$)",
             r"would love (?:to|it if)",
             r"i'd love (?:to|it if)",
             r"love to know",
@@ -184,6 +186,84 @@ FAMILIES: tuple[Family, ...] = (
             r"crazy|insane|nasty|rough)",
         ),
         scope="firm",
+    ),
+    # -- Courtesy formulae: the politeness of e-mails and long posts. ----------
+    # Openers and closers are formulae, not praise: their words ("kind",
+    # "best", "appreciate", "quick response", "hope", "great day") must carry
+    # no weight, and sentiment.py also drops TextBlob's scores for them, so a
+    # complaint that ends "Kind regards" stays a complaint and "Kind regards"
+    # alone is neutral. Listed before every family that would count their
+    # words. Bare thanks that close a post ("Thanks, Sam", "Cheers", "Many
+    # thanks") are thanks-family words; sentiment.py decides when they are a
+    # formula (the "closing thanks" rule).
+    Family(
+        "courtesy_opener",
+        NEUTRAL,
+        0.0,
+        _words(
+            r"(?:hi|hello|hey|hiya|greetings) (?:there|team|all|everyone|folks|again)",
+            r"dear (?:\w+ ){0,3}?(?:team|support|sirs?|madam|sir or madam|sir/madam|all|colleagues|"
+            r"customer (?:service|care|support|relations))",
+            r"to whom it may concern",
+            r"(?:i )?(?:hope|trust) (?:you|you all|y'all|you guys)(?:'re| are)(?: all)?(?: doing| keeping)? "
+            r"(?:well|good|great|ok|okay|safe|fine)",
+            r"(?:i )?(?:hope|trust) (?:this|my) (?:e-?mail|message|note|letter) finds you(?: all)? "
+            r"(?:well|in good health)",
+            r"(?:i )?hope (?:all is|all's|everything is|everything's) (?:well|good|ok|okay)(?: with you)?",
+            r"(?:i )?hope (?:you(?:'re| are)|you're)(?: all)? having an? (?:good|great|nice|lovely|wonderful|fab|"
+            r"fantastic|pleasant) (?:day|week|weekend|morning|afternoon|evening|one)",
+            r"(?:i )?hope you (?:had|have had) an? (?:good|great|nice|lovely|wonderful|restful) (?:day|week|weekend|"
+            r"holiday|break|christmas|easter)",
+            r"thank(?:s| you)(?: so much| very much)? for (?:your (?:e-?mail|reply|response|message|note|letter)|"
+            r"getting back to (?:me|us)|reaching out)",
+        ),
+        scope="firm",
+        role="courtesy",
+    ),
+    Family(
+        "courtesy_closer",
+        NEUTRAL,
+        0.0,
+        _words(
+            r"(?:(?:with )?(?:kind(?:est)?|best|warm(?:est)?|many|warm and kind) )?regards",
+            r"(?:best|warm(?:est)?|good|kind(?:est)?) wishes|yours (?:sincerely|faithfully|truly)",
+            # "All the best", "Sincerely" only as a sign-off, at the end of a line.
+            r"(?:all the best|sincerely|faithfully)(?=[,.!]?[ \t]*(?:\n|$))",
+            # "Best," on its own line before the name.
+            r"best(?<=\nbest)(?=,?[ \t]*(?:\n|$))",
+            # Thanks for help not yet given.
+            r"(?:thanks?|thank you|many thanks)(?: so much| very much)?(?: again)? in advance"
+            r"(?: for (?:any|your|all your|the) (?:help|assistance|support|time|reply|response|information|info|"
+            r"advice|understanding|patience|cooperation))?",
+            r"thank(?:s| you)(?: so much| very much)? for (?:any|your|all your) (?:help|assistance|support|time|advice)"
+            r"(?: and (?:your )?(?:time|patience|understanding|attention))? in advance",
+            r"thanks?(?: you)? for (?:any|your) (?:help|info|information|assistance)(?: in advance)?(?=\s*[.!?]*\s*$)",
+            r"(?:thanks?|thank you) (?:again )?for looking into "
+            r"(?:this|it|that|the matter|my (?:case|complaint|query))",
+            # Waiting for an answer is a formula, not praise of one.
+            r"(?:i(?:'m| am)? |we(?:'re| are)? )?(?:look|looking) forward to (?:hearing (?:back )?from you|"
+            r"your (?:reply|response|answer|email|e-mail|call)|a (?:quick |prompt |speedy |swift )?(?:reply|response|"
+            r"resolution|answer))",
+            r"(?:(?:i|we)(?:'d| would)|would)(?: really| greatly| very much| much| truly)? appreciate(?: it)?"
+            r"(?: (?:a|an|your|any|some)(?: (?:quick|prompt|speedy|swift|fast|timely|urgent|immediate|early))? "
+            r"(?:help|assistance|response|reply|answer|update|resolution|call ?back|advice|info|information|support|"
+            r"guidance|feedback))?",
+            r"(?:(?:i|we)(?:'d| would)|would) be (?:very |most |really |so |extremely )?"
+            r"(?:grateful|thankful)(?: (?:for|if)(?: (?:a|an|your|any|some)(?: (?:quick|prompt|speedy|swift|fast|"
+            r"timely|urgent|immediate|early))? (?:help|assistance|response|reply|answer|update|resolution|call ?back|"
+            r"advice|info|information|support|guidance))?)?",
+            r"(?:i )?appreciate any (?:help|advice|assistance|info|information|guidance|suggestions|update|pointers|"
+            r"insight)",
+            r"(?:any|all|your) (?:help|advice|assistance|info|information|guidance|suggestions)(?: (?:here|on this|"
+            r"with this))? (?:would be|will be|is) (?:much |greatly |really |very much |most |gratefully |hugely )?"
+            r"appreciated",
+            r"(?:(?:i|we) )?(?:hope|hoping)(?: that)? (?:you|someone|somebody|anyone|you guys|u|y'all) (?:can|could|"
+            r"will|are able to|is able to) (?:help|assist|advise|sort (?:this|it) out|look into (?:this|it))",
+            r"(?:have|enjoy) an? (?:good|great|nice|lovely|wonderful|blessed|fab|fantastic|pleasant) (?:day|week|"
+            r"weekend|evening|one|night|morning|afternoon)",
+        ),
+        scope="firm",
+        role="courtesy",
     ),
     # -- Positive phrases that contain negative-looking words. ----------------
     Family(
@@ -342,7 +422,8 @@ FAMILIES: tuple[Family, ...] = (
             r"what a (?:surprise|shock|shocker|way to)",
             r"because (?:that's|thats|that is) (?:exactly )?what (?:i|we) (?:wanted|needed)",
             r"just what (?:i|we) needed",
-            r"(?:nice|good|great) (?:job|work|one|going) (?:\w+ ){0,2}?(?:losing|cancel\w*|delay\w*|keeping|leaving|"
+            r"(?:nice|good|great) (?:job|work|one|going) (?:\w+ ){0,2}?(?:losing|cancel\w*|delay\w*|"
+            r"keeping (?:me|us|everyone|people) (?:\w+ )?(?:waiting|on hold|in the dark|stuck)|leaving|"
             r"ignoring|breaking|"
             r"charging|stranding|overbooking)",
             r"way to (?:ruin|lose|make|screw|treat)",
@@ -399,6 +480,25 @@ FAMILIES: tuple[Family, ...] = (
         ),
         scope="firm",
         role="ironic",
+    ),
+    # Thanks or praise said on its own after a problem report ("The handle
+    # came off. Thanks for that.", "Lost my bag again. Great job."): sarcasm
+    # when it fills its sentence and follows a problem, with no fix in the
+    # post; thanks or praise otherwise ("Great job on the rebooking", "thanks
+    # for that, the agent found my bag"). sentiment.py decides.
+    Family(
+        "ironic_thanks",
+        POSITIVE,
+        1.0,
+        _words(
+            r"(?:thanks?|thank you|cheers|thx)(?: so much| very much| a lot)? for (?:that|this)(?=\s*[.!,;:)]|\s*$)",
+            r"(?:great|good|nice|fine|brilliant|fantastic|excellent|top|stellar|amazing|awesome|terrific|"
+            r"smashing) (?:job|work|effort|stuff|going|one)",
+            r"well done|nicely done",
+        ),
+        scope="topic",
+        role="ironic_after",
+        negatable=True,
     ),
     # -- Rhetorical questions: complaints in question form. -------------------
     Family(
@@ -599,7 +699,7 @@ FAMILIES: tuple[Family, ...] = (
             r"any|through)|"
             r"got (?:my|a|an|any)|come|came|care|help|helping|helped|inform|notify|notified|apply|applied|credit|"
             r"credited|"
-            r"exist|stay|boot)",
+            r"exist|stay|boot|sort(?:ed)? (?:it|this|that|out|things|anything|me|us)|sorted)",
         )
         + _words(
             r"(?:is|are|was|were|been|went|goes|going|keeps going|still|be|has been|have been) (?:all |completely |"
@@ -845,6 +945,7 @@ FAMILIES: tuple[Family, ...] = (
             r"misplac\w*",
             r"mishandl\w*",
             r"damag\w*",
+            r"cracks?|dents?",
             r"ripped|torn|cracked|smashed|crushed|bent|soaked|shattered|dented|scratched|destroyed|wrecked|stolen|"
             r"tampered",
             r"(?:sent|shipped|delivered|gave|got|received|put) (?:me |us )?(?:the |a )?wrong",
@@ -1023,7 +1124,28 @@ FAMILIES: tuple[Family, ...] = (
         scope="firm",
         negatable=True,
     ),
-    # Judgements of medium strength, frustration, mistreatment, demands for a fix.
+    # Imperative demands: the customer tells the brand to fix what went wrong
+    # ("Sort it out", "Fix it", "make it right"). "Do better" and "get it
+    # together" are stronger, in judgement_strong.
+    Family(
+        "demand",
+        NEGATIVE,
+        1.0,
+        _words(
+            r"(?:please|pls|plz) (?:\w+ )?(?:fix|respond|answer|call|get back|look into|refund|do something|resolve|"
+            r"reply)",
+            r"fix (?:this|it|your|the|my)",
+            r"need (?:this|it|my \w+|them) fixed",
+            r"make (?:it|this|things) right",
+            r"sort (?:it|this|that|things|this mess|the mess|yourselves|yourself|your (?:\w+ )?\w+) out",
+            r"sort out (?:this|the|your) mess",
+            r"get (?:it|this|that) (?:sorted|fixed|resolved)",
+            r"(?:step|up|raise|lift) your game|pull your (?:socks|finger) (?:up|out)|shape up|do your (?:job|jobs)",
+        ),
+        scope="firm",
+        negatable=True,
+    ),
+    # Judgements of medium strength, frustration, mistreatment.
     Family(
         "judgement",
         NEGATIVE,
@@ -1042,11 +1164,6 @@ FAMILIES: tuple[Family, ...] = (
             r"unbelievabl\w*|smh|ugh+|argh+|grr+|sigh|wow(?=[.!?]*\s*$)",
             r"come on|c'mon|cmon",
             r"mad",
-            r"(?:please|pls|plz) (?:\w+ )?(?:fix|respond|answer|call|get back|look into|refund|do something|resolve|"
-            r"reply)",
-            r"fix (?:this|it|your|the|my)",
-            r"need (?:this|it|my \w+|them) fixed",
-            r"make (?:it|this|things) right",
             r"help\s*!+|sos",
         ),
         scope="firm",
@@ -1125,12 +1242,15 @@ FAMILIES: tuple[Family, ...] = (
         negatable=True,
     ),
     # Thanks: positive, unless the post reports a problem and no fix (politeness or sarcasm).
+    # Thanks that close a post after a question, a problem or an e-mail body
+    # are a formula (sentiment.py, "closing thanks").
     Family(
         "thanks",
         POSITIVE,
         1.0,
         _words(
             r"thank(?:s|ing|ful)?(?: you)?(?: (?:so|very) much)?",
+            r"(?:many|big|huge|massive|special) thanks|cheers",
             r"thx|thnx|thanx|tysm|tyvm|ty",
             r"(?:much )?appreciat\w*|grateful|gratitude",
             r"kudos|shout ?outs?|props (?:to|for)|hats off",

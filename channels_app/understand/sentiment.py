@@ -4,14 +4,17 @@ Owns analyze_sentiment() and the Sentiment value it returns. polarity and
 subjectivity are TextBlob's (its pattern lexicon), unchanged but for clamping;
 the label is decided here, from those scores *and* the care lexicon in
 lexicon.py, because TextBlob alone calls most real complaints neutral
-("on hold 2 hrs, nobody answers" has no opinion word). docs/UNDERSTANDING.md
-explains the rules and the measured figures.
+("on hold 2 hrs, nobody answers" has no opinion word). The label leaves out
+courtesy formulae, TextBlob's scores for their words included ("Kind regards"
+is not praise); the polarity returned is TextBlob's all the same.
+docs/UNDERSTANDING.md explains the rules and the measured figures.
 
 Pure functions: no database, no network, no corpora. Everything is compiled
 at import; a call costs one pass of TextBlob's pattern engine, one regex scan
 of the care lexicon and a few dictionary look-ups.
 """
 
+import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -22,6 +25,10 @@ from textblob.en import sentiment as pattern_sentiment
 from cases.choices import SentimentLabel
 from channels_app.understand import lexicon as lx
 
+# The label values, looked up once (an enum member lookup per post is not free).
+_NEGATIVE = SentimentLabel.NEGATIVE.value
+_NEUTRAL = SentimentLabel.NEUTRAL.value
+_POSITIVE = SentimentLabel.POSITIVE.value
 # Evidence needed to call a post negative / positive, in complaint units.
 NEGATIVE_THRESHOLD = 1.0
 POSITIVE_THRESHOLD = 0.75
@@ -42,6 +49,11 @@ AFTER_CONTRAST = 1.3
 PRAISE_IN_COMPLAINT = 0.25
 # A problem told as backstory to a fix that is being thanked for.
 PROBLEM_BEFORE_FIX = 0.35
+# Thanks or praise on their own ("Thanks for that.", "Great job.") are sarcasm
+# after at least this much problem (family ironic_thanks).
+IRONY_AFTER_PROBLEM = 0.5
+# From this many sentences before them, closing thanks are a sign-off.
+LONG_POST_SENTENCES = 3
 # "!!", "??", "?!": they make a complaint more certain, never create one.
 EMPHASIS_BONUS = 0.3
 
@@ -138,11 +150,25 @@ def _trie(fragments: list[str], depth: int = 0) -> str:
     Preference is kept exactly: fragments that do not start with a literal
     split the list into segments, and segments keep their order; inside a
     segment the branches start with different characters, so at most one of
-    them can match.
+    them can match. Fragments that start with a digit ("\\d+ hours", "24/7")
+    and those that cannot never match at the same place, so where the only
+    fragments without a literal start are "\\d" ones, the two groups are
+    written apart, each in its order: one segment each instead of a dozen.
     """
     expanded = [piece for fragment in fragments for piece in _expand_leading_group(fragment)]
     if len(expanded) <= _FLAT_NODE or depth >= _TRIE_DEPTH:
         return "|".join(expanded)
+    heads = [_literal_head(piece) for piece in expanded]
+    if all(head or piece.startswith("\\d") for head, piece in zip(heads, expanded, strict=True)):
+        digits = [piece for head, piece in zip(heads, expanded, strict=True) if not head or head.isdigit()]
+        if digits and len(digits) < len(expanded):
+            others = [piece for head, piece in zip(heads, expanded, strict=True) if head and not head.isdigit()]
+            return "|".join(_segments(others, depth) + _segments(digits, depth))
+    return "|".join(_segments(expanded, depth))
+
+
+def _segments(expanded: list[str], depth: int) -> list[str]:
+    """The alternatives of a trie node: one branch per first character, in segments (see _trie)."""
     segments: list[tuple[bool, dict[str, list[str]] | list[str]]] = []
     for fragment in expanded:
         head = _literal_head(fragment)
@@ -159,7 +185,7 @@ def _trie(fragments: list[str], depth: int = 0) -> str:
                 alternatives.append(re.escape(head) + "(?:" + _trie(children, depth + 1) + ")")
         else:
             alternatives.extend(content)
-    return "|".join(alternatives)
+    return alternatives
 
 
 def _literal_prefix(fragment: str) -> str:
@@ -177,6 +203,37 @@ def _anchored(body: str) -> re.Pattern[str]:
 
 
 _KEY = 3  # characters of a match used to pick the families that may have made it
+_LOOK_AROUND = ("(?=", "(?!", "(?<=", "(?<!")
+
+
+def _without_look_around(fragment: str) -> str:
+    """`fragment` with its lookahead and lookbehind assertions removed: a regex that matches more."""
+    kept, position, length = [], 0, len(fragment)
+    while position < length:
+        if fragment.startswith(_LOOK_AROUND, position):
+            depth, in_class = 0, False
+            while position < length:
+                char = fragment[position]
+                if char == "\\":
+                    position += 2
+                    continue
+                if in_class:
+                    in_class = char != "]"
+                elif char == "[":
+                    in_class = True
+                elif char == "(":
+                    depth += 1
+                elif char == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                position += 1
+            position += 1
+            continue
+        step = 2 if fragment[position] == "\\" else 1
+        kept.append(fragment[position : position + step])
+        position += step
+    return "".join(kept)
 
 
 class _Lexicon:
@@ -188,15 +245,17 @@ class _Lexicon:
     order, the families with a fragment that can start like the match; the
     first to match there is the one the scanner's alternation preferred.
 
-    That answer depends only on the matched words, except where a fragment
-    that looks around (lookahead/lookbehind) could be involved; so it is
-    remembered per matched phrase ("on hold", "delayed"), a vocabulary-sized
-    table that serves every post, and recomputed where a look-around
-    fragment could start like the match.
+    That answer depends only on the matched words, unless a fragment that
+    looks around (lookahead/lookbehind: "great" closing a post is irony) can
+    match exactly those words: where it can, the answer depends on what is
+    around them. So the answer is remembered per matched phrase ("on hold",
+    "delayed", "thanks"), a vocabulary-sized table that serves every post,
+    except for the few phrases a look-around fragment, its assertions
+    removed, can match ("great", "best"); those are recomputed each time.
     """
 
     def __init__(self, families: tuple[lx.Family, ...]) -> None:
-        everything, self.per_family, looking_around = [], [], set()
+        everything, self.per_family, looking_around = [], [], {}
         for family in families:
             fragments = [part for pattern in family.patterns for part in _split_top_level(pattern)]
             prefixes = set()
@@ -207,16 +266,21 @@ class _Lexicon:
                 for piece in _expand_leading_group(fragment):
                     prefix = _literal_prefix(piece)[:_KEY]
                     prefixes.add(prefix)
-                    if "(?=" in piece or "(?!" in piece or "(?<" in piece:
-                        looking_around.add(prefix)
+                    # A closing "(?!\w)" repeats the anchoring: every match passes it.
+                    bare = piece.removesuffix("(?!\\w)")
+                    if any(look in bare for look in _LOOK_AROUND):
+                        looking_around.setdefault(prefix, []).append(re.compile(_without_look_around(piece)))
             self.per_family.append((family, _anchored("|".join(fragments)), frozenset(prefixes)))
         self.scanner = _anchored(_trie(everything))
-        self.looking_around = frozenset(looking_around)
-        self.candidates: dict[str, tuple[bool, tuple]] = {}
-        self.by_phrase: dict[str, lx.Family] = {}
+        self.looking_around = {prefix: tuple(regexes) for prefix, regexes in looking_around.items()}
+        self.candidates: dict[str, tuple[tuple, tuple]] = {}
+        self.by_phrase: dict[str, lx.Family | None] = {}  # None: depends on the context
 
-    def _candidates(self, key: str) -> tuple[bool, tuple[tuple[lx.Family, re.Pattern[str]], ...]]:
-        """Whether answers for matches starting with `key` may be remembered, and the families to ask."""
+    def _candidates(
+        self, key: str
+    ) -> tuple[tuple[re.Pattern[str], ...], tuple[tuple[lx.Family, re.Pattern[str]], ...]]:
+        """For a match starting with `key`: the look-around fragments (assertions removed) that
+        could match it, and the families that could have made it, in lexicon order."""
         found = self.candidates.get(key)
         if found is None:
 
@@ -224,7 +288,9 @@ class _Lexicon:
                 return key[: len(prefix)] == prefix[: len(key)]
 
             found = (
-                not any(compatible(prefix) for prefix in self.looking_around),
+                tuple(
+                    regex for prefix, regexes in self.looking_around.items() if compatible(prefix) for regex in regexes
+                ),
                 tuple((family, regex) for family, regex, prefixes in self.per_family if any(map(compatible, prefixes))),
             )
             self.candidates[key] = found  # bounded: keys are a few characters of lexicon matches
@@ -235,11 +301,12 @@ class _Lexicon:
         family = self.by_phrase.get(phrase)
         if family is not None:
             return family
-        rememberable, candidates = self._candidates(phrase[:_KEY])
+        looking_around, candidates = self._candidates(phrase[:_KEY])
         for family, regex in candidates:
             if regex.match(text, start):
-                if rememberable and len(self.by_phrase) < 100_000:
-                    self.by_phrase[phrase] = family
+                if phrase not in self.by_phrase and len(self.by_phrase) < 100_000:
+                    context_free = not any(fragment.fullmatch(phrase) for fragment in looking_around)
+                    self.by_phrase[phrase] = family if context_free else None
                 return family
         raise AssertionError("lexicon scanner matched where no family does")  # pragma: no cover
 
@@ -294,13 +361,13 @@ class Scan(NamedTuple):
     """What one pass over a post finds; intent.py reads it too.
 
     text: the normalised post. sentences: (start, is_question, opens_as_request)
-    per sentence. cues: (position, sentence index, family) per lexicon match,
-    markers included, in text order.
+    per sentence. cues: (start, end, sentence index, family) per lexicon
+    match, markers included, in text order.
     """
 
     text: str
     sentences: tuple[tuple[int, bool, bool], ...]
-    cues: tuple[tuple[int, int, lx.Family], ...]
+    cues: tuple[tuple[int, int, int, lx.Family], ...]
 
 
 # The pipeline asks for the sentiment and then the intent of the same post:
@@ -325,7 +392,7 @@ def scan(original: str) -> Scan:
     family_at = _LEXICON.family_at
     for match in _LEXICON.scanner.finditer(text):
         start, end = match.span()
-        cues.append((start, bisect_right(starts, start) - 1, family_at(text, start, end)))
+        cues.append((start, end, bisect_right(starts, start) - 1, family_at(text, start, end)))
     result = Scan(text=text, sentences=tuple(sentences), cues=tuple(cues))
     _last_scan = (original, result)
     return result
@@ -342,6 +409,51 @@ class _Evidence:
     praise: bool = False
     fix: bool = False
     sarcasm: bool = False
+    # Spans of courtesy formulae (and of thanks that are one): TextBlob's
+    # scores for the words in them are left out of the label too.
+    formulae: list[tuple[int, int]] | None = None
+
+
+# What may follow thanks that close a post: "again", what they are for when it
+# is help still to come ("for your help", "for your time and patience"), and
+# a signature of up to four words ("Sam", "Sam Jones, Acme Ltd"). Two steps,
+# each linear in the length of the post: no nested repetition to backtrack
+# through on a crafted post.
+_SIGN_OFF_LEAD = re.compile(
+    r"[\s,.!:;~)-]*(?:again\b[\s,.!]*)?"
+    r"(?:for (?:all )?(?:your|the|any) (?:kind )?(?:help|time|assistance|support|patience|understanding|"
+    r"attention|consideration|advice|info|information|cooperation)(?: and (?:your )?\w+)?\b)?"
+)
+_SIGNATURE = re.compile(r"[\w\s#&'./,!:;~()-]*")
+_SIGNATURE_WORDS = 4
+_WORD = re.compile(r"[a-z]+")
+# Words that may open a sarcastic "Great job." without changing it ("oh, well done",
+# "@AcmeAir great job"), and how many may follow it in its sentence ("Well done, guys.").
+_IRONY_LEAD = frozenset(["oh", "so", "and", "well", "just", "really", "wow", "yeah", "ah"])
+_IRONY_TAIL_WORDS = 2
+
+
+def _sentence_end(post: Scan, sentence: int) -> int:
+    sentences = post.sentences
+    return sentences[sentence + 1][0] if sentence + 1 < len(sentences) else len(post.text)
+
+
+def _is_closing(post: Scan, index: int, end: int) -> bool:
+    """The cue at `index`, the post's last evidence, closes it: nothing after it but a sign-off, something before."""
+    text = post.text
+    if _WORD.search(text, 0, post.cues[index][0]) is None:  # the whole post is thanks
+        return False
+    signature = text[_SIGN_OFF_LEAD.match(text, end).end() :]
+    return len(signature.split()) <= _SIGNATURE_WORDS and _SIGNATURE.fullmatch(signature) is not None
+
+
+def _fills_sentence(post: Scan, sentence: int, start: int, end: int) -> bool:
+    """The cue is its sentence ("Thanks for that.", "Oh, well done, guys.")."""
+    text = post.text
+    lead = text[post.sentences[sentence][0] : start].replace(",", " ").split()
+    if any(word not in _IRONY_LEAD and word[0] != "@" for word in lead):
+        return False
+    return len(_WORD.findall(text, end, _sentence_end(post, sentence))) <= _IRONY_TAIL_WORDS
 
 
 def _weigh(post: Scan) -> _Evidence:
@@ -350,7 +462,7 @@ def _weigh(post: Scan) -> _Evidence:
     text = post.text
     rhetorical, hypotheticals, concessions, last_contrast = set(), [], [], -1
     ironic = 0.0
-    for start, sentence, family in post.cues:
+    for start, _, sentence, family in post.cues:
         role = family.role
         if role == "rhetorical":
             rhetorical.add(sentence)
@@ -362,11 +474,28 @@ def _weigh(post: Scan) -> _Evidence:
             concessions.append(start)
     # [negative, positive] evidence before and after the last contrast word.
     before, after = [0.0, 0.0], [0.0, 0.0]
+    # Evidence so far, in text order: what the closing and ironic rules look back at.
+    problem_so_far = positive_so_far = 0.0
+    fix_so_far = False
+    formulae: list[tuple[int, int]] = []
+    ironic_after: list[tuple[float, bool, list[float]]] = []  # (weight, follows a problem, side)
+    last_evidence = max((i for i, cue in enumerate(post.cues) if cue[3].sign != lx.NEUTRAL), default=-1)
 
-    for start, sentence, family in post.cues:
+    for index, (start, end, sentence, family) in enumerate(post.cues):
         if family.sign == lx.NEUTRAL:
+            if family.role == "courtesy":
+                formulae.append((start, end))
             continue
         sentence_start, is_question, opener = post.sentences[sentence]
+        role = family.role
+        if (
+            role == "thanks"
+            and index == last_evidence
+            and _is_closing(post, index, end)
+            and _closing_thanks_is_formula(post, sentence, start, problem_so_far, positive_so_far, fix_so_far)
+        ):
+            formulae.append((start, end))
+            continue
         factor = 1.0
         if family.sign == lx.POSITIVE and family.scope == "topic" and is_question:
             # Praise words in a question describe what is asked about ("what's
@@ -388,23 +517,38 @@ def _weigh(post: Scan) -> _Evidence:
             side[0] += weight
             if factor >= 1.0:
                 evidence.care_negative += weight
-            if family.role == "sarcasm":
+                problem_so_far += weight
+            if role == "sarcasm":
                 evidence.sarcasm = True
         elif negated:  # "not helpful", "never fixed", "no thanks"
             side[0] += weight
             evidence.care_negative += weight
-        elif family.role == "ironic":
+            problem_so_far += weight
+        elif role == "ironic":
             ironic += weight
+        elif role == "ironic_after" and _fills_sentence(post, sentence, start, end):
+            follows_problem = problem_so_far >= IRONY_AFTER_PROBLEM and problem_so_far > positive_so_far
+            ironic_after.append((weight, follows_problem, side))
         else:
             side[1] += weight
+            positive_so_far += weight
             if not is_question:
                 evidence.positive_in_statements += weight
-            if family.role == "thanks":
+            if role == "thanks":
                 evidence.thanks = True
-            elif family.role == "fix":
-                evidence.fix = True
-            elif family.role == "praise":
+            elif role == "fix":
+                evidence.fix = fix_so_far = True
+            else:  # praise, and ironic_after that is not on its own
                 evidence.praise = True
+    for weight, follows_problem, side in ironic_after:
+        if follows_problem and not evidence.fix:  # "the handle came off. thanks for that."
+            side[0] += weight
+            evidence.care_negative += weight
+            evidence.sarcasm = True
+        else:  # "great job on the rebooking", "thanks for that, the agent found my bag"
+            side[1] += weight
+            evidence.positive_in_statements += weight
+            evidence.praise = True
     # A contrast between opposite sides ("lovely crew but no one told us why",
     # "I was mad about the delay but you got me on the next flight"): what
     # follows the contrast is what the customer means.
@@ -422,7 +566,37 @@ def _weigh(post: Scan) -> _Evidence:
             evidence.positive += ironic
             evidence.positive_in_statements += ironic
             evidence.praise = True
+    if formulae:
+        evidence.formulae = formulae
     return evidence
+
+
+def _closing_thanks_is_formula(
+    post: Scan, sentence: int, start: int, problem: float, positive: float, fixed: bool
+) -> bool:
+    """Thanks that close a post are a formula, not praise, when they follow...
+
+    - a question or a request: thanks for the answer to come ("what's the
+      baggage allowance? Thanks!");
+    - a problem report with no fix: politeness ("my bag never arrived.
+      Thanks, Sam"); sarcasm has its own families;
+    - an e-mail body or a long post with nothing positive in it: a sign-off
+      ("Please find my reference below.\n\nThanks,\nPriya").
+    After a fix or praise ("found my bag. thanks!") and in a short post that
+    reports something neutral ("stayed on the phone with me until everything
+    was rebooked. thank you Darnell!") they are thanks.
+    """
+    sentences = post.sentences
+    if sentences[sentence][2] or any(question or opener for _, question, opener in sentences[:sentence]):
+        return True
+    if problem >= NEGATIVE_THRESHOLD and problem >= positive and not fixed:
+        return True
+    if positive:
+        return False
+    text = post.text
+    line_start = text.rfind("\n", 0, start) + 1
+    own_line = line_start > 0 and not text[line_start:start].strip()
+    return own_line or sentence >= LONG_POST_SENTENCES
 
 
 def _add_emoji(evidence: _Evidence, original: str, text: str) -> None:
@@ -448,9 +622,44 @@ def _add_emoji(evidence: _Evidence, original: str, text: str) -> None:
         evidence.praise = True
 
 
-def _label(original: str, polarity: float) -> str:
+def _without_formulae(polarity: float, assessments: list, text: str, formulae: list[tuple[int, int]]) -> float:
+    """TextBlob's polarity without the words of courtesy formulae ("Kind regards", "Best,").
+
+    TextBlob's polarity is the mean of its assessments, one per known word
+    (with its modifiers: "very kind"), in text order. A word of a formula is
+    found among them by its rank among the occurrences of that word in the
+    text (the third "kind" of the post), and its assessment is left out.
+    """
+    if not assessments:
+        return polarity
+    marked, ranks, spans = set(), {}, iter(formulae)
+    start, end = next(spans)
+    for match in _WORD.finditer(text):
+        word, position = match.group(), match.start()
+        rank = ranks.get(word, 0)
+        ranks[word] = rank + 1
+        while position >= end:  # the spans are in text order: one pass over both
+            start, end = next(spans, (math.inf, math.inf))
+        if position >= start:
+            marked.add((word, rank))
+    ranks.clear()
+    kept = []
+    for words, score, *_ in assessments:
+        dropped = False
+        for word in words:
+            rank = ranks.get(word, 0)
+            ranks[word] = rank + 1
+            dropped = dropped or (word, rank) in marked
+        if not dropped:
+            kept.append(score)
+    return sum(kept) / len(kept) if kept else 0.0
+
+
+def _label(original: str, polarity: float, assessments: list) -> str:
     post = scan(original)
     evidence = _weigh(post)
+    if evidence.formulae:
+        polarity = _without_formulae(polarity, assessments, post.text, evidence.formulae)
     _add_emoji(evidence, original, post.text)
     if post.text.count('"') >= 2:
         evidence.negative += lx.SCARE_QUOTES_WEIGHT
@@ -473,15 +682,16 @@ def _label(original: str, polarity: float) -> str:
         negative += EMPHASIS_BONUS
 
     if negative >= NEGATIVE_THRESHOLD and negative >= positive:
-        return SentimentLabel.NEGATIVE.value
+        return _NEGATIVE
     if positive >= POSITIVE_THRESHOLD and positive > negative:
-        return SentimentLabel.POSITIVE.value
-    return SentimentLabel.NEUTRAL.value
+        return _POSITIVE
+    return _NEUTRAL
 
 
 def analyze_sentiment(text: str) -> Sentiment:
     """TextBlob's polarity and subjectivity, and the care label of `text`."""
-    polarity, subjectivity = pattern_sentiment(text)
+    score = pattern_sentiment(text)
+    polarity, subjectivity = score
     polarity = min(1.0, max(-1.0, float(polarity)))
     subjectivity = min(1.0, max(0.0, float(subjectivity)))
-    return Sentiment(polarity=polarity, subjectivity=subjectivity, label=_label(text, polarity))
+    return Sentiment(polarity=polarity, subjectivity=subjectivity, label=_label(text, polarity, score.assessments))

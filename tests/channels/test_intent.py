@@ -97,6 +97,48 @@ def test_a_negative_post_that_opens_with_a_request_is_a_question(text):
 @pytest.mark.parametrize(
     "text",
     [
+        "My bag never came off the belt at BCN. It has all my medication in it. Where is it?\n\n"
+        "I would appreciate a quick response.",
+        "My bag never came off the belt at BCN. Where is it?\n\nKind regards,\nSam",
+        "The handle came off and there's a huge crack down the side. Thanks for that. Sort it out.",
+        "Dear Acme Air team,\n\nMy bag has been missing for 4 days. Where is it?\n\nMany thanks,\nSam",
+    ],
+)
+def test_a_complaint_with_courtesy_formulae_or_sarcastic_thanks_is_a_complaint(text):
+    assert intent_of(text) == Intent.COMPLAINT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi,\n\nWhere is my refund? It's been six weeks and nobody answers.",
+        "Dear Acme Air team,\nWhere is my bag? It's been 4 days.",
+        "Hi there,\n\nWhere is my refund? It's been six weeks.\n\nKind regards,\nSam",
+    ],
+)
+def test_a_greeting_before_a_request_does_not_hide_the_request(text):
+    assert intent_of(text) == Intent.QUESTION
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, what's the baggage allowance? Thanks!",
+        "Dear Acme Air team,\n\nCould you tell me whether my booking includes a meal?\n\nKind regards,\nSam",
+    ],
+)
+def test_a_question_that_closes_with_thanks_is_a_question_not_praise(text):
+    assert intent_of(text) == Intent.QUESTION
+
+
+@pytest.mark.parametrize("text", ["Kind regards", "Please find my booking reference below: XK93LM.\n\nThanks,\nPriya"])
+def test_a_sign_off_alone_or_after_a_statement_is_other(text):
+    assert intent_of(text) == Intent.OTHER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "@JetBlue shout out to the crew on flight 623. best flight I've had in years",
         "@Verizon thanks for the quick fix, service is back up 👍",
     ],

@@ -13,6 +13,7 @@ No database.
 """
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from textblob import TextBlob
 
 from cases.choices import SentimentLabel
 from channels_app.understand import analyze_sentiment
+from channels_app.understand import lexicon as lx
 from channels_app.understand.evaluate import (
     best_textblob_threshold,
     care_labels,
@@ -27,12 +29,14 @@ from channels_app.understand.evaluate import (
     score,
     textblob_labels,
 )
+from channels_app.understand.sentiment import _LEXICON, _split_top_level, normalize
 
 EVAL_PATH = Path(__file__).parent / "data" / "sentiment_eval.jsonl"
 DEV_PATH = Path(__file__).resolve().parents[2] / "channels_app" / "understand" / "dev_posts.jsonl"
 
 # Measured on the evaluation set (docs/UNDERSTANDING.md: recall 0.843,
-# precision 0.934), minus a margin of 0.02.
+# precision 0.934), minus a margin of 0.02. With the courtesy rules precision
+# is 0.929 (one post, explained in the docs): the floor is kept, not lowered.
 EVAL_NEGATIVE_RECALL_FLOOR = 0.82
 EVAL_NEGATIVE_PRECISION_FLOOR = 0.91
 # Ours must beat TextBlob alone (negative when polarity < 0) on recall by this much.
@@ -215,6 +219,172 @@ def test_negated_or_conceded_problem_is_not_a_complaint(text):
     assert analyze_sentiment(text).label != NEGATIVE
 
 
+# -- Courtesy formulae, closing thanks, sarcastic thanks, demands ------------------
+
+MEDICATION_BAG = "My bag never came off the belt at BCN. It has all my medication in it. Where is it?"
+# Complaints that carry just enough evidence to be negative: a formula that
+# counted as praise would tip them.
+COMPLAINTS = [MEDICATION_BAG, "The driver never showed up.", "My suitcase arrived with a big dent in it."]
+
+
+@pytest.mark.parametrize("complaint", COMPLAINTS)
+def test_the_complaint_the_formulae_are_added_to_is_negative_on_its_own(complaint):
+    assert analyze_sentiment(complaint).label == NEGATIVE
+
+
+@pytest.mark.parametrize("complaint", COMPLAINTS)
+@pytest.mark.parametrize(
+    "closer",
+    [
+        "\n\nI would appreciate a quick response.",
+        "\n\nKind regards,\nSam",
+        "\n\nBest regards,\nSam Jones",
+        "\n\nWarm regards, Anna",
+        "\n\nBest,\nSam",
+        "\n\nAll the best,\nTom",
+        "\n\nYours sincerely,\nSam Jones",
+        " Thanks in advance.",
+        "\n\nThank you for your help in advance.",
+        "\n\nMany thanks,\nSam",
+        "\n\nCheers,\nSam",
+        "\n\nCheers",
+        " Thanks, Sam",
+        "\n\nThank you for your time.",
+        "\n\nI look forward to hearing from you.",
+        " Looking forward to your reply.",
+        " Appreciate any help.",
+        " Any help would be greatly appreciated.",
+        " I would be grateful for a prompt reply.",
+        " Hope you can help.",
+        " Have a great day!",
+    ],
+)
+def test_courtesy_closer_does_not_turn_a_complaint_into_praise(complaint, closer):
+    assert analyze_sentiment(complaint + closer).label == NEGATIVE
+
+
+@pytest.mark.parametrize("complaint", COMPLAINTS)
+@pytest.mark.parametrize(
+    "opener",
+    [
+        "Hi there,\n\n",
+        "Dear Acme Air team,\n\n",
+        "Hope you are well. ",
+        "Dear Sir or Madam,\nI hope this email finds you well.\n",
+        "Thank you for your reply. ",
+    ],
+)
+def test_courtesy_opener_does_not_soften_a_complaint(complaint, opener):
+    assert analyze_sentiment(opener + complaint + "\n\nKind regards,\nSam").label == NEGATIVE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kind regards",
+        "Best regards,\nSam",
+        "Hope you are well.",
+        "Dear Acme Air team,",
+        "Thanks in advance",
+        "I look forward to hearing from you.",
+    ],
+)
+def test_courtesy_formula_alone_is_neutral(text):
+    assert analyze_sentiment(text).label == NEUTRAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, what's the baggage allowance? Thanks!",
+        "@united can I bring my cat in the cabin? thank you",
+        "Hello, does the unlimited plan include roaming in Canada? Many thanks",
+        "What time does check-in open for the 6am flight to Lisbon? Cheers",
+        "@Verizon is 5G available in Boise yet? Thanks for your help",
+        "Dear Acme Air team,\n\nCould you tell me whether my booking includes a meal?\n\nKind regards,\nSam",
+        "Hope you are well. Is there a student discount on the annual plan? Best regards, Lee",
+    ],
+)
+def test_thanks_closing_a_question_is_neutral(text):
+    assert analyze_sentiment(text).label == NEUTRAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm flying to Boston on the 12th with my dog, she will be in the cabin.\n\nBest regards,\nSam",
+        "Please find my booking reference below: XK93LM.\n\nThanks,\nPriya",
+        "I'm flying to Boston on the 12th with my dog. She is a small terrier. Her carrier is soft-sided. Thanks!",
+    ],
+)
+def test_sign_off_of_a_neutral_e_mail_is_not_praise(text):
+    assert analyze_sentiment(text).label == NEUTRAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks for sorting my refund so fast!",
+        "Many thanks for sorting my refund so fast!",
+        "Cheers for sorting my refund so quickly, really appreciated",
+        "@AcmeAir arrived 20 min early! thank you",
+        "the agent on the phone stayed with me for an hour until everything was rebooked. thank you Darnell!",
+        "Your agent found my bag and had it delivered to my hotel.\n\nThank you so much,\nSam",
+        "Hi there,\n\nJust wanted to say the crew on AC123 were amazing with my kids.\n\nKind regards,\nSam",
+        "@united thanks so much!",
+    ],
+)
+def test_genuine_thanks_for_something_done_stays_positive(text):
+    assert analyze_sentiment(text).label == POSITIVE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The handle came off and there's a huge crack down the side. Thanks for that. Sort it out.",
+        "The suitcase arrived with a huge crack down the side. Thanks for that.",
+        "Two hours on hold and then they hung up. Thanks a bunch.",
+        "Delivered to the wrong address again. Cheers for that.",
+        "You lost my bag on a direct flight. Great job.",
+        "My package was left in the rain and everything is soaked. Well done.",
+        "@AcmeAir your app crashed at checkout and charged me anyway. nice one",
+        "@united delayed 3 hours and no one told us anything. Thanks for that, United.",
+    ],
+)
+def test_thanks_or_praise_on_its_own_after_a_complaint_is_sarcasm(text):
+    assert analyze_sentiment(text).label == NEGATIVE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Great job on the rebooking, you got us home a day early.",
+        "The crew were lovely and we landed early. Well done!",
+        "Thanks for that, the agent found my bag and it's on its way to my hotel.",
+        "The gate agent in Denver went out of her way to rebook me. Great job!",
+        "@united the crew did a great job with the medical emergency on our flight",
+        "@Delta flight was delayed 2 hours but the crew kept us updated the whole time. great job",
+    ],
+)
+def test_thanks_or_praise_without_a_complaint_before_it_is_not_sarcasm(text):
+    assert analyze_sentiment(text).label == POSITIVE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@AcmeAir sort it out",
+        "@ATT third outage this week. sort your network out",
+        "The wifi has been down since Monday. Fix it.",
+        "@AcmeAir the kiosk ate my boarding pass. get it sorted",
+        "Third delay this month. Do better.",
+        "@AcmeAir get it together",
+    ],
+)
+def test_imperative_demand_is_negative(text):
+    assert analyze_sentiment(text).label == NEGATIVE
+
+
 @pytest.mark.parametrize("text", ["", "   ", "@united", "https://t.co/abc", "👍"])
 def test_degenerate_posts_get_a_label(text):
     assert analyze_sentiment(text).label in SentimentLabel.values
@@ -224,7 +394,13 @@ def test_degenerate_posts_get_a_label(text):
 
 
 def test_polarity_and_subjectivity_equal_textblobs():
-    texts = [row["text"] for row in _load(DEV_PATH)] + ["", "not bad at all!!", "WORST. AIRLINE. EVER. 😡"]
+    texts = [row["text"] for row in _load(DEV_PATH)] + [
+        "",
+        "not bad at all!!",
+        "WORST. AIRLINE. EVER. 😡",
+        MEDICATION_BAG + "\n\nKind regards,\nSam",  # formulae leave the label, not the polarity
+        "Best regards,\nSam",
+    ]
     for text in texts:
         sentiment = analyze_sentiment(text)
         expected = TextBlob(text).sentiment
@@ -238,3 +414,27 @@ def test_sentiment_is_an_immutable_value():
     sentiment = analyze_sentiment("@united thanks!")
     with pytest.raises(AttributeError):
         sentiment.label = NEGATIVE  # type: ignore[misc]
+
+
+def test_lexicon_scanner_finds_what_a_plain_ordered_alternation_finds():
+    # The scanner is a trie of the lexicon, rearranged for speed: it must
+    # match exactly the spans that the lexicon's fragments, tried in order,
+    # would.
+    fragments = [part for family in lx.FAMILIES + lx.MARKERS for p in family.patterns for part in _split_top_level(p)]
+    plain = re.compile(r"(?<![\w@])(?:" + "|".join(fragments) + r")(?!\w)")
+    texts = [normalize(row["text"]) for row in _load(DEV_PATH)]
+    texts += ["waited 2 hrs, 3rd time, 10/10 would not fly again", "24/7 support my ass. 45 min on hold #fail"]
+    for text in texts:
+        assert [m.span() for m in _LEXICON.scanner.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def test_family_of_a_match_does_not_depend_on_what_was_seen_before():
+    # family_at remembers answers per phrase; a phrase whose family depends on
+    # its context ("great" closing a post is irony) must not be remembered.
+    texts = [normalize(row["text"]) for row in _load(DEV_PATH)]
+    texts += [normalize("That was great. " + text) + " great." for text in texts[:50]]
+    for _ in range(2):
+        for text in texts:
+            for match in _LEXICON.scanner.finditer(text):
+                first = next(f for f, regex, _ in _LEXICON.per_family if regex.match(text, match.start()))
+                assert _LEXICON.family_at(text, *match.span()) is first, (text, match.group())
