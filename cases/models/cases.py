@@ -185,7 +185,13 @@ class CaseEvent(models.Model):
         ordering = ["occurred_at", "id"]
         indexes = [
             models.Index(fields=["case", "occurred_at"], name="case_event_timeline_idx"),
-            models.Index(fields=["kind", "occurred_at"], name="case_event_kind_time_idx"),
+            # Events other than posts (SLA, status, assignment...) by kind and time;
+            # post events, most of the table, are found through their posts.
+            models.Index(
+                fields=["kind", "occurred_at"],
+                condition=~models.Q(kind__in=["inbound_post", "outbound_reply"]),
+                name="case_event_kind_time_idx",
+            ),
         ]
         constraints = [
             choices_check("kind", CaseEventKind, "case_event_kind_valid"),

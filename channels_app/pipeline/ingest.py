@@ -382,6 +382,9 @@ class Ingestor:
         if existing:
             Case.objects.bulk_update(existing, CASE_FIELDS_WRITTEN)
 
+        # Post events need no dedupe key: a post is stored once, and its event
+        # with it, in this transaction; keys (and their index) are for writers
+        # that may run twice, such as the SLA scan.
         event_rows = [
             (
                 event.case.pk,
@@ -389,13 +392,12 @@ class Ingestor:
                 event.node.post_id if event.node else None,
                 event.payload,
                 event.occurred_at,
-                f"post:{event.node.post_id}" if event.node else "",
                 now,
             )
             for event in pending
         ]
         event_rows += [
-            (event.case.pk, event.kind, None, event.payload, event.occurred_at, "", now) for event in extra_events
+            (event.case.pk, event.kind, None, event.payload, event.occurred_at, now) for event in extra_events
         ]
         insert_rows(CaseEvent, EVENT_COLUMNS, event_rows, returning=False)
 
@@ -486,7 +488,7 @@ POST_COLUMNS = (
     "case_id",
     "ingested_at",
 )
-EVENT_COLUMNS = ("case_id", "kind", "post_id", "payload", "occurred_at", "dedupe_key", "created_at")
+EVENT_COLUMNS = ("case_id", "kind", "post_id", "payload", "occurred_at", "created_at")
 CASE_FIELDS_WRITTEN = [
     "status",
     "resolved_at",
