@@ -13,12 +13,10 @@ cases.services.customer_refresh_influence().
 """
 
 import datetime as dt
-from contextlib import contextmanager
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
@@ -48,6 +46,7 @@ from cases.models import (
 from cases.models.calendars import validate_time_zone
 from cases.models.teams import validate_shortcut
 from cases.services import customer_refresh_influence
+from tests.constraints import ConstraintPins, refetch, refused
 from tests.factories import (
     AgentProfileFactory,
     BusinessCalendarFactory,
@@ -66,35 +65,7 @@ from tests.factories import (
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
-# Names of the Meta.constraints that some test below exercises.
-PINNED_CONSTRAINTS: set[str] = set()
-
-
-def pins(*constraint_names: str):
-    """Record that the decorated test pins these constraints (see the last test)."""
-    PINNED_CONSTRAINTS.update(constraint_names)
-    return lambda test: test
-
-
-@contextmanager
-def refused(constraint: str):
-    """Expect the database to refuse the write inside the block because of `constraint`.
-
-    The savepoint lets the test go on using the connection afterwards.
-    PostgreSQL names the violated constraint in every error, SQLite only
-    for CHECKs, so the name is asserted where the message carries it: a
-    row refused for some other reason (a NOT NULL, another CHECK) does not
-    pass for the constraint under test.
-    """
-    with pytest.raises(IntegrityError) as caught, transaction.atomic():
-        yield
-    message = str(caught.value)
-    if connection.vendor == "postgresql" or "CHECK constraint failed" in message:
-        assert constraint in message
-
-
-def refetch(row):
-    return type(row).objects.get(pk=row.pk)
+pins = ConstraintPins()
 
 
 # --- Enum columns -----------------------------------------------------------
@@ -778,9 +749,4 @@ def test_customer_refresh_influence_twice_changes_nothing_the_second_time():
 
 
 def test_every_constraint_of_the_cases_models_is_pinned_by_a_test():
-    declared = {
-        constraint.name for model in apps.get_app_config("cases").get_models() for constraint in model._meta.constraints
-    }
-
-    assert declared - PINNED_CONSTRAINTS == set(), "constraints without a test"
-    assert PINNED_CONSTRAINTS - declared == set(), "tests pinning constraints that no model declares"
+    pins.assert_cover("cases")

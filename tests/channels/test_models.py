@@ -12,12 +12,9 @@ Channel.credential() and RawEvent.body_text().
 """
 
 import datetime as dt
-from contextlib import contextmanager
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
 
 from cases.choices import EngagementType, Intent, SentimentLabel
 from channels_app.choices import ChannelKind, Direction, OutboundStatus, RawEventStatus
@@ -29,6 +26,7 @@ from channels_app.models import (
     validate_credential_env,
     validate_string_list,
 )
+from tests.constraints import ConstraintPins, refetch, refused
 from tests.factories import (
     ChannelFactory,
     OutboundMessageFactory,
@@ -39,35 +37,7 @@ from tests.factories import (
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
-# Names of the Meta.constraints that some test below exercises.
-PINNED_CONSTRAINTS: set[str] = set()
-
-
-def pins(*constraint_names: str):
-    """Record that the decorated test pins these constraints (see the last test)."""
-    PINNED_CONSTRAINTS.update(constraint_names)
-    return lambda test: test
-
-
-@contextmanager
-def refused(constraint: str):
-    """Expect the database to refuse the write inside the block because of `constraint`.
-
-    The savepoint lets the test go on using the connection afterwards.
-    PostgreSQL names the violated constraint in every error, SQLite only
-    for CHECKs, so the name is asserted where the message carries it: a
-    row refused for some other reason does not pass for the constraint
-    under test.
-    """
-    with pytest.raises(IntegrityError) as caught, transaction.atomic():
-        yield
-    message = str(caught.value)
-    if connection.vendor == "postgresql" or "CHECK constraint failed" in message:
-        assert constraint in message
-
-
-def refetch(row):
-    return type(row).objects.get(pk=row.pk)
+pins = ConstraintPins()
 
 
 # --- Enum columns -----------------------------------------------------------
@@ -423,11 +393,4 @@ def test_outbound_same_idempotency_key_twice_is_refused():
 
 
 def test_every_constraint_of_the_channels_models_is_pinned_by_a_test():
-    declared = {
-        constraint.name
-        for model in apps.get_app_config("channels_app").get_models()
-        for constraint in model._meta.constraints
-    }
-
-    assert declared - PINNED_CONSTRAINTS == set(), "constraints without a test"
-    assert PINNED_CONSTRAINTS - declared == set(), "tests pinning constraints that no model declares"
+    pins.assert_cover("channels_app")

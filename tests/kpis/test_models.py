@@ -9,46 +9,16 @@ pins (or a test pins one that no longer exists).
 """
 
 import datetime as dt
-from contextlib import contextmanager
 
 import pytest
-from django.apps import apps
-from django.db import IntegrityError, connection, transaction
 
 from kpis.models import KpiRollup, RollupDimension, SatisfactionSurvey
+from tests.constraints import ConstraintPins, refetch, refused
 from tests.factories import KpiRollupFactory, SatisfactionSurveyFactory
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
-# Names of the Meta.constraints that some test below exercises.
-PINNED_CONSTRAINTS: set[str] = set()
-
-
-def pins(*constraint_names: str):
-    """Record that the decorated test pins these constraints (see the last test)."""
-    PINNED_CONSTRAINTS.update(constraint_names)
-    return lambda test: test
-
-
-@contextmanager
-def refused(constraint: str):
-    """Expect the database to refuse the write inside the block because of `constraint`.
-
-    The savepoint lets the test go on using the connection afterwards.
-    PostgreSQL names the violated constraint in every error, SQLite only
-    for CHECKs, so the name is asserted where the message carries it: a
-    row refused for some other reason does not pass for the constraint
-    under test.
-    """
-    with pytest.raises(IntegrityError) as caught, transaction.atomic():
-        yield
-    message = str(caught.value)
-    if connection.vendor == "postgresql" or "CHECK constraint failed" in message:
-        assert constraint in message
-
-
-def refetch(row):
-    return type(row).objects.get(pk=row.pk)
+pins = ConstraintPins()
 
 
 # --- SatisfactionSurvey -------------------------------------------------------
@@ -194,9 +164,4 @@ def test_kpi_rollup_key_not_matching_its_dimension_is_refused(dimension, dimensi
 
 
 def test_every_constraint_of_the_kpis_models_is_pinned_by_a_test():
-    declared = {
-        constraint.name for model in apps.get_app_config("kpis").get_models() for constraint in model._meta.constraints
-    }
-
-    assert declared - PINNED_CONSTRAINTS == set(), "constraints without a test"
-    assert PINNED_CONSTRAINTS - declared == set(), "tests pinning constraints that no model declares"
+    pins.assert_cover("kpis")
