@@ -48,3 +48,17 @@ def refused(constraint: str):
 
 def refetch(row):
     return type(row).objects.get(pk=row.pk)
+
+
+def assert_unknown_enum_value_refused(make_row, column: str, constraint: str) -> None:
+    row = make_row()
+    with refused(constraint):
+        type(row).objects.filter(pk=row.pk).update(**{column: "bogus"})
+
+
+def assert_every_enum_value_accepted(make_row, column: str, enum) -> None:
+    """A value added to the enum without a migration widening the CHECK fails here."""
+    row = make_row()
+    for value in enum.values:
+        type(row).objects.filter(pk=row.pk).update(**{column: value})
+        assert getattr(refetch(row), column) == value
