@@ -35,10 +35,13 @@ def channel_for_import(*, name: str, import_format: str, brand_handles: Iterable
         defaults={"kind": KIND_OF_FORMAT[import_format], "is_active": False, "poll_interval_seconds": 3600},
     )
     known = {normalize_handle(handle) for handle in channel.brand_handles}
-    added = sorted({handle.strip().lstrip("@") for handle in brand_handles if handle.strip()} - known, key=str.lower)
-    added = [handle for handle in added if normalize_handle(handle) not in known]
+    added: dict[str, str] = {}  # by normalized handle: "AcmeAir" and "@acmeair" are one
+    for handle in brand_handles:
+        handle = handle.strip().lstrip("@")
+        if handle and normalize_handle(handle) not in known:
+            added.setdefault(normalize_handle(handle), handle)
     if added:
-        channel.brand_handles = [*channel.brand_handles, *added]
+        channel.brand_handles = [*channel.brand_handles, *sorted(added.values(), key=str.lower)]
         channel.save(update_fields=["brand_handles", "updated_at"])
     return channel
 
