@@ -20,14 +20,15 @@ stop_children() {
 trap stop_children EXIT
 trap 'exit 130' INT TERM
 
-mkdir -p var
+var_dir="${VAR_DIR:-var}"
+mkdir -p "$var_dir"
 if [ -n "${REDIS_URL:-}" ]; then
   .venv/bin/celery -A socialcrm worker -Q default,ingest,outbound,sla,kpis --concurrency 2 \
-    --loglevel INFO --logfile var/celery-worker.log &
+    --loglevel INFO --logfile "$var_dir/celery-worker.log" &
   children+=($!)
-  .venv/bin/celery -A socialcrm beat --loglevel INFO --logfile var/celery-beat.log &
+  .venv/bin/celery -A socialcrm beat --loglevel INFO --logfile "$var_dir/celery-beat.log" &
   children+=($!)
-  mode="PostgreSQL/Redis mode: Celery worker and beat running (logs in var/)"
+  mode="PostgreSQL/Redis mode: Celery worker and beat running (logs in $var_dir/)"
 else
   mode="embedded mode: SQLite in ${VAR_DIR:-var}/, Celery tasks run in the web process"
 fi
