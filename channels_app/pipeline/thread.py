@@ -119,7 +119,7 @@ class Threader:
         parent = self.nodes.get(node.in_reply_to) if node.in_reply_to else None
         if parent is not None and not parent.processed:
             parent = None  # it comes later in this batch and will settle this node then
-        if parent is not None and parent.case is not None and self._joinable(parent.case, node.posted_at):
+        if parent is not None and parent.case is not None and self._joins(node, parent.case):
             self._attach(node, parent.case)
         elif node.inbound and node.actionable and node.customer is not None:
             self._attach(node, self._open_case(node))
@@ -180,7 +180,7 @@ class Threader:
             if not self._brand_engages(child, parent):
                 return
             self._attach(parent, self._open_case(parent))
-        if not self._joinable(parent.case, child.posted_at):
+        if not self._joins(child, parent.case):
             return
         if child.case is None:
             self._attach(child, parent.case)
@@ -194,6 +194,14 @@ class Threader:
         if state is None:
             state = self.states[id(case)] = CaseState(case=case, is_new=is_new)
         return state
+
+    def _joins(self, node: Node, case: Case) -> bool:
+        """A reply joins its parent's case when the case is joinable and the reply
+        is the brand's or the case customer's: someone else chiming in on a
+        thread ("same here!") is another customer's matter."""
+        if not self._joinable(case, node.posted_at):
+            return False
+        return not node.inbound or (node.customer is not None and node.customer.pk == case.customer_id)
 
     def _joinable(self, case: Case, at: dt.datetime) -> bool:
         if case.status in OPEN_STATUSES:

@@ -329,3 +329,28 @@ def test_email_author_with_a_known_address_becomes_a_profile_of_that_customer(ch
     assert case.customer == vip
     assert case.sla_policy.name == "VIP"
     assert Customer.objects.count() == 1
+
+
+def test_another_customer_chiming_in_on_a_thread_gets_their_own_case(channel):
+    ingest_posts(
+        channel=channel,
+        posts=[
+            post(1, 0, "@AcmeAirCare flight AC88 cancelled, nobody at the desk", author="111"),
+            post(2, 10, "@AcmeAirCare same here!! stuck at gate B12 for 3 hours", author="222", reply_to=1),
+            post(3, 20, "@222 Sorry! Please DM us your booking reference.", reply_to=2, outbound=True),
+        ],
+    )
+
+    first, second = case_of(channel, "1"), case_of(channel, "2")
+    assert first != second
+    assert case_of(channel, "3") == second
+    assert second.first_responded_at == T0 + dt.timedelta(minutes=20)
+    assert first.first_responded_at is None
+
+
+def test_another_customers_reply_arriving_first_is_not_merged_into_the_thread_case(channel):
+    ingest_posts(channel=channel, posts=[post(2, 10, "@AcmeAirCare same here!! 3 hours", author="222", reply_to=1)])
+    ingest_posts(channel=channel, posts=[post(1, 0, "@AcmeAirCare AC88 cancelled, nobody at the desk", author="111")])
+
+    assert case_of(channel, "1") != case_of(channel, "2")
+    assert Case.objects.filter(merged_into__isnull=False).count() == 0
