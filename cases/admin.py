@@ -431,6 +431,7 @@ class CaseAdmin(CaseReferenceSearchMixin, LargeTableAdminMixin, admin.ModelAdmin
         "resolution_breached",
         "sentiment_start",
         "sentiment_latest",
+        "sentiment_label",
         "related_links",
         "created_at",
         "updated_at",
@@ -482,7 +483,7 @@ class CaseAdmin(CaseReferenceSearchMixin, LargeTableAdminMixin, admin.ModelAdmin
                 )
             },
         ),
-        ("Sentiment", {"fields": ("sentiment_start", "sentiment_latest")}),
+        ("Sentiment", {"fields": ("sentiment_start", "sentiment_latest", "sentiment_label")}),
         ("Records", {"fields": ("merged_into", "created_at", "updated_at")}),
     )
 

@@ -16,7 +16,7 @@ from django.db import connection, connections
 
 from channels_app.choices import ChannelKind
 from channels_app.models import Channel
-from channels_app.pipeline import Ingestor, InvalidPost, NormalizedPost
+from channels_app.pipeline import Ingestor, IngestResult, InvalidPost, NormalizedPost
 from channels_app.pipeline.classify import normalize_handle
 
 KIND_OF_FORMAT = {
@@ -55,12 +55,9 @@ class StrictImportError(Exception):
 @dataclass
 class ImportSummary:
     read: int = 0
-    stored: int = 0
-    duplicates: int = 0
     rejected: int = 0
-    cases_opened: int = 0
-    cases_merged: int = 0
     seconds: float = 0.0
+    ingested: IngestResult = field(default_factory=IngestResult)  # the batches' results, added up
     rejections: list[tuple[str, str]] = field(default_factory=list)  # the first REJECTIONS_KEPT
 
     def reject(self, where: str, reason: str) -> None:
@@ -99,22 +96,16 @@ def import_items(
     writer = ThreadPoolExecutor(1, thread_name_prefix="ingest-writer") if overlap else None
     pending: list[Future] = []
 
-    def tally(result) -> None:
-        summary.stored += result.stored
-        summary.duplicates += result.duplicates
-        summary.cases_opened += result.cases_opened
-        summary.cases_merged += result.cases_merged
-
     def drain() -> None:
         while pending:
-            tally(pending.pop(0).result())
+            summary.ingested.add(pending.pop(0).result())
 
     def flush() -> None:
         if batch:
             prepared = ingestor.prepare(batch, skip_stored=True)
             batch.clear()
             if writer is None:
-                tally(ingestor.commit(prepared))
+                summary.ingested.add(ingestor.commit(prepared))
             else:
                 drain()
                 pending.append(writer.submit(ingestor.commit, prepared))

@@ -86,12 +86,7 @@ def _create_profiles(*, kind: str, authors: list[NormalizedPost]) -> dict[str, S
         values = _profile_values(post, None)
         customer = known_by_email.get(post.author_email.lower()) if post.author_email else None
         if customer is None:
-            customer = build_customer(
-                name=(post.author_name or post.author_handle or post.author_email)[:200],
-                email=post.author_email[:254],
-                max_followers=values["followers_count"],
-                influence=influence_tier_for(values["followers_count"]),
-            )
+            customer = _new_customer(post, values["followers_count"])
             customers.append(customer)
         new_profiles.append(build_profile(customer=customer, kind=kind, external_user_id=post.author_id, **values))
     try:
@@ -106,6 +101,15 @@ def _create_profiles(*, kind: str, authors: list[NormalizedPost]) -> dict[str, S
     if known_by_email:
         _refresh_reach({customer.pk for customer in known_by_email.values()}, profiles)
     return profiles
+
+
+def _new_customer(post: NormalizedPost, followers: int) -> Customer:
+    return build_customer(
+        name=(post.author_name or post.author_handle or post.author_email)[:200],
+        email=post.author_email[:254],
+        max_followers=followers,
+        influence=influence_tier_for(followers),
+    )
 
 
 def _customers_by_email(emails: set[str]) -> dict[str, Customer]:
@@ -131,12 +135,8 @@ def _adopt_concurrent_profiles(*, kind: str, authors: list[NormalizedPost]) -> d
         )
         if profile is None:
             values = _profile_values(post, None)
-            customer = Customer.objects.create(
-                name=(post.author_name or post.author_handle)[:200],
-                email=post.author_email[:254],
-                max_followers=values["followers_count"],
-                influence=influence_tier_for(values["followers_count"]),
-            )
+            customer = _new_customer(post, values["followers_count"])
+            customer.save()
             profile = SocialProfile.objects.create(
                 customer=customer, kind=kind, external_user_id=post.author_id, **values
             )

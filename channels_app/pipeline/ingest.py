@@ -61,12 +61,10 @@ class IngestResult:
     refreshed: int = 0  # duplicates whose like/share counts grew
     cases_opened: int = 0
     cases_merged: int = 0
-    rejected: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
 
     def add(self, other: IngestResult) -> None:
         for name in ("received", "stored", "duplicates", "refreshed", "cases_opened", "cases_merged"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.rejected.extend(other.rejected)
 
 
 @dataclass(slots=True)

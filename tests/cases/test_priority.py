@@ -1,5 +1,7 @@
 """Priority: a weighted score from the case's facts, mapped to a label."""
 
+import dataclasses
+
 import pytest
 
 from cases.choices import CustomerTier, EngagementType, InfluenceTier, Intent, Priority, SentimentLabel
@@ -17,9 +19,7 @@ CALM = PriorityFacts(
 
 
 def _replace(**changes) -> PriorityFacts:
-    values = {name: getattr(CALM, name) for name in PriorityFacts.__slots__}
-    values.update(changes)
-    return PriorityFacts(**values)
+    return dataclasses.replace(CALM, **changes)
 
 
 def test_a_plain_question_is_normal():

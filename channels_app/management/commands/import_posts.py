@@ -62,7 +62,7 @@ class Command(BaseCommand):
             done = handle.buffer.tell() / size if size else 1.0
             rate = summary.read / summary.seconds if summary.seconds else 0.0
             self.stderr.write(
-                f"\r{min(done, 1.0):6.1%}  {summary.read:,} read  {summary.stored:,} stored  {rate:,.0f}/s",
+                f"\r{min(done, 1.0):6.1%}  {summary.read:,} read  {summary.ingested.stored:,} stored  {rate:,.0f}/s",
                 ending="",
             )
             self.stderr.flush()
@@ -70,12 +70,13 @@ class Command(BaseCommand):
         return show
 
     def _report(self, summary, channel):
+        ingested = summary.ingested
         rate = summary.read / summary.seconds if summary.seconds else 0.0
         self.stdout.write(
             f"Channel: {channel.name}\n"
-            f"Read: {summary.read:,}  Stored: {summary.stored:,}  Duplicates: {summary.duplicates:,}  "
+            f"Read: {summary.read:,}  Stored: {ingested.stored:,}  Duplicates: {ingested.duplicates:,}  "
             f"Rejected: {summary.rejected:,}\n"
-            f"Cases opened: {summary.cases_opened:,}  Cases merged: {summary.cases_merged:,}  "
+            f"Cases opened: {ingested.cases_opened:,}  Cases merged: {ingested.cases_merged:,}  "
             f"Time: {summary.seconds:.2f} s ({rate:,.0f} posts/s)  "
             f"Peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
         )
