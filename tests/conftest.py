@@ -25,3 +25,13 @@ def celery_worker(redis_url, transactional_db):
 
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
         yield worker
+
+
+@pytest.fixture
+def fake_api():
+    """A fake channel API on 127.0.0.1 (tests/fakeapi.py), stopped after the test."""
+    from tests.fakeapi import FakeApi
+
+    api = FakeApi().start()
+    yield api
+    api.stop()

@@ -14,7 +14,12 @@ from typing import Any
 
 
 class InvalidPost(ValueError):
-    """A source item that cannot become a post; the message says why."""
+    """A source item that cannot become a post; the message says why.
+    `raw` keeps the item as the source gave it, so it can be kept as a dead letter."""
+
+    def __init__(self, message: str, *, raw: object = None) -> None:
+        super().__init__(message)
+        self.raw = raw
 
 
 _STRING_FIELDS = (
