@@ -91,6 +91,7 @@ class SentimentLabel(models.TextChoices):
 class CaseEventKind(models.TextChoices):
     INBOUND_POST = "inbound_post", "Inbound post"
     OUTBOUND_REPLY = "outbound_reply", "Outbound reply"
+    REPLY_FAILED = "reply_failed", "Reply failed to send"
     INTERNAL_NOTE = "internal_note", "Internal note"
     STATUS_CHANGE = "status_change", "Status change"
     PRIORITY_CHANGE = "priority_change", "Priority change"

@@ -16,14 +16,17 @@ changelists use LargeTableAdminMixin, order by an indexed column, join
 only what a column shows, and link to cases by id without joining them.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils.html import format_html
 
 from cases.admin import PREFIXED_CASE_REFERENCE_RE, CaseReferenceSearchMixin
 from cases.models import Case
 from cases.services import customer_refresh_influence
-from channels_app.choices import OutboundStatus
+from channels_app import services
+from channels_app.choices import OutboundStatus, RawEventStatus
 from channels_app.models import Channel, OutboundMessage, RawEvent, SocialPost, SocialProfile
+from channels_app.tasks import poll_channel_task
 from socialcrm.admin_utils import (
     LargeTableAdminMixin,
     ReadonlyOnChangeMixin,
@@ -45,33 +48,97 @@ class ChannelAdmin(admin.ModelAdmin):
         "kind",
         "is_active",
         "poll_interval_seconds",
+        "polling_state",
         "last_polled_at",
         "last_success_at",
         "last_error_preview",
     )
-    list_filter = ("kind", "is_active", ("last_error", titled(admin.EmptyFieldListFilter, "last error")))
+    list_filter = (
+        "kind",
+        "is_active",
+        ("polling_stopped_at", titled(admin.EmptyFieldListFilter, "polling stopped")),
+        ("last_error", titled(admin.EmptyFieldListFilter, "last error")),
+    )
     search_fields = ("name",)
     # Written by the poller: editing them would only hide what it last saw.
-    readonly_fields = ("last_polled_at", "last_success_at", "last_error", "last_error_at", "created_at", "updated_at")
+    readonly_fields = (
+        "webhook_url",
+        "next_poll_at",
+        "poll_failures",
+        "poll_lease_until",
+        "polling_stopped_at",
+        "last_polled_at",
+        "last_success_at",
+        "last_error",
+        "last_error_at",
+        "created_at",
+        "updated_at",
+    )
     fieldsets = (
         (None, {"fields": ("name", "kind", "is_active")}),
         ("Matching", {"fields": ("brand_handles", "brand_terms", "competitor_terms", "actionable_rules")}),
         (
             "Connection",
             {
-                "fields": ("api_base_url", "credential_env"),
+                "fields": ("api_base_url", "options", "credential_env", "webhook_url"),
                 "description": "Credentials are read from the environment variables named here; "
-                "never paste a secret into these fields.",
+                "never paste a secret into these fields. docs/CHANNELS.md lists each kind's options and credentials.",
             },
         ),
-        ("Polling", {"fields": ("poll_interval_seconds", "cursor", "last_polled_at", "last_success_at")}),
+        (
+            "Polling",
+            {
+                "fields": (
+                    "poll_interval_seconds",
+                    "cursor",
+                    "next_poll_at",
+                    "poll_failures",
+                    "poll_lease_until",
+                    "polling_stopped_at",
+                    "last_polled_at",
+                    "last_success_at",
+                )
+            },
+        ),
         ("Last error", {"fields": ("last_error", "last_error_at")}),
         ("History", {"fields": ("created_at", "updated_at")}),
     )
+    actions = ("poll_now", "test_connection")
 
     @admin.display(description="last error")
     def last_error_preview(self, obj: Channel) -> str:
         return truncated(obj.last_error, 80) or "-"
+
+    @admin.display(description="polling")
+    def polling_state(self, obj: Channel) -> str:
+        if obj.polling_stopped_at:
+            return "stopped: needs a person"
+        if obj.poll_failures:
+            return f"backing off ({obj.poll_failures} failures)"
+        return "ok" if obj.last_success_at else "-"
+
+    @admin.display(description="webhook URL")
+    def webhook_url(self, obj: Channel) -> str:
+        return reverse("channel_webhook", args=[obj.pk]) if obj.pk else "-"
+
+    @admin.action(description="Poll now (and resume a stopped channel)", permissions=["poll"])
+    def poll_now(self, request, queryset):
+        for channel in queryset:
+            if not channel.is_active:
+                self.message_user(request, f"{channel}: inactive, not polled.", messages.WARNING)
+                continue
+            services.channel_resume(channel=channel)
+            poll_channel_task.delay(channel.pk, force=True)
+            self.message_user(request, f"{channel}: poll queued.", messages.SUCCESS)
+
+    @admin.action(description="Test connection", permissions=["poll"])
+    def test_connection(self, request, queryset):
+        for channel in queryset:
+            ok, said = services.channel_test_connection(channel=channel)
+            self.message_user(request, f"{channel}: {said}", messages.SUCCESS if ok else messages.ERROR)
+
+    def has_poll_permission(self, request) -> bool:
+        return request.user.has_perm("channels_app.poll_channel")
 
 
 @admin.register(SocialProfile)
@@ -225,10 +292,23 @@ class RawEventAdmin(LargeTableAdminMixin, ReadonlyOnChangeMixin, admin.ModelAdmi
         "body_preview",
     )
 
+    actions = ("retry_now",)
+
     def get_queryset(self, request):
         # Bodies can be large and no column shows them or the headers; the
         # change page loads them on demand.
         return super().get_queryset(request).defer("body", "headers")
+
+    @admin.action(description="Retry processing now", permissions=["change"])
+    def retry_now(self, request, queryset):
+        retried = 0
+        for event in queryset.exclude(status=RawEventStatus.PROCESSED):
+            try:
+                services.raw_event_retry(raw_event=event)
+                retried += 1
+            except services.NotRetryable as error:
+                self.message_user(request, str(error), messages.WARNING)
+        self.message_user(request, f"{retried} deliveries queued for processing.", messages.SUCCESS)
 
     @admin.display(description="error")
     def error_preview(self, obj: RawEvent) -> str:
@@ -284,6 +364,8 @@ class OutboundMessageAdmin(CaseReferenceSearchMixin, LargeTableAdminMixin, admin
         "external_url",
         "sent_at",
         "last_error",
+        "claimed_at",
+        "next_attempt_at",
         "created_at",
         "updated_at",
     )
@@ -291,10 +373,30 @@ class OutboundMessageAdmin(CaseReferenceSearchMixin, LargeTableAdminMixin, admin
         (None, {"fields": ("case", "channel", "reply_to", "author", "text", "status")}),
         (
             "Delivery",
-            {"fields": ("idempotency_key", "attempts", "external_id", "external_url", "sent_at", "last_error")},
+            {
+                "fields": (
+                    "idempotency_key",
+                    "attempts",
+                    "claimed_at",
+                    "next_attempt_at",
+                    "external_id",
+                    "external_url",
+                    "sent_at",
+                    "last_error",
+                )
+            },
         ),
         ("History", {"fields": ("created_at", "updated_at")}),
     )
+
+    actions = ("retry_now",)
+
+    @admin.action(description="Retry sending now (failed messages)", permissions=["change"])
+    def retry_now(self, request, queryset):
+        retried = sum(
+            services.outbound_retry(message=message) for message in queryset.filter(status=OutboundStatus.FAILED)
+        )
+        self.message_user(request, f"{retried} message(s) queued to send again.", messages.SUCCESS)
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.status == OutboundStatus.SENT:

@@ -59,9 +59,28 @@ class Channel(models.Model):
     actionable_rules = models.JSONField(
         default=dict, blank=True, help_text="Which inbound posts open cases; empty uses the pipeline's defaults."
     )
+    options = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Non-secret connection settings of the channel kind, e.g. {"user_id": "1111111111"} for X, '
+        '{"page_id": "..."} for Facebook, {"address": "care@acme.example", "smtp_url": "smtp://..."} for e-mail.',
+    )
     cursor = models.JSONField(default=dict, blank=True, help_text="Polling position (since_id, UID, ETag...).")
     poll_interval_seconds = models.PositiveIntegerField(default=300)
     is_active = models.BooleanField(default=True)
+    next_poll_at = models.DateTimeField(
+        null=True, blank=True, help_text="When beat polls next: the interval after a success, a backoff after errors."
+    )
+    poll_failures = models.PositiveIntegerField(default=0, help_text="Failed polls in a row.")
+    poll_lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="A worker is polling until then; no other worker may start."
+    )
+    polling_stopped_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set on a permanent error (e.g. refused credentials): polling waits for a person. "
+        "'Poll now' in admin clears it.",
+    )
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
@@ -230,6 +249,10 @@ class OutboundMessage(models.Model):
     external_id = models.CharField(max_length=255, blank=True)
     external_url = models.URLField(max_length=1000, blank=True)
     last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker claimed it for sending (a stale claim is taken over)."
+    )
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="When a failed send is tried again.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -168,7 +168,23 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TASK_ROUTES = {
+    "channels.publish_outbound": {"queue": "outbound"},
+    "channels.retry_outbound": {"queue": "outbound"},
+    "channels.*": {"queue": "ingest"},
+    "cases.*": {"queue": "default"},
+}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Each active channel is polled at its own interval; this only finds the due ones.
+    "poll-due-channels": {"task": "channels.poll_due_channels", "schedule": 30.0},
+    # Safety nets: deliveries and replies whose task was lost (a broker restart) or is due a retry.
+    "retry-raw-events": {"task": "channels.retry_raw_events", "schedule": 60.0},
+    "retry-outbound": {"task": "channels.retry_outbound", "schedule": 60.0},
+}
+
+# --- Channels --------------------------------------------------------------------
+# Seconds an adapter waits for a channel's API (connect and each read).
+CHANNEL_HTTP_TIMEOUT = env_int("CHANNEL_HTTP_TIMEOUT", 15)
 
 # --- REST framework ------------------------------------------------------------
 REST_FRAMEWORK = {

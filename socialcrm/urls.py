@@ -1,9 +1,10 @@
-"""Root URLs: the console, the KPI pages, admin, login and the health check."""
+"""Root URLs: the console, the KPI pages, channel webhooks, admin, login and the health check."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from channels_app.webhooks import channel_webhook
 from socialcrm import views
 
 urlpatterns = [
@@ -13,5 +14,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("console/", include("cases.urls")),
     path("kpis/", include("kpis.urls")),
+    path("webhooks/<int:channel_id>/", channel_webhook, name="channel_webhook"),
     path("admin/", admin.site.urls),
 ]

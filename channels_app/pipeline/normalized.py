@@ -116,6 +116,8 @@ class NormalizedPost:
         unknown = set(data) - set(cls.JSON_FIELDS) - {"posted_at", "raw"}
         if unknown:
             raise InvalidPost(f"unknown fields: {', '.join(sorted(unknown))}")
+        if data.get("external_id") in (None, ""):
+            raise InvalidPost("missing id")
         posted_at = parse_datetime(data.get("posted_at"))
         values = {name: data[name] for name in cls.JSON_FIELDS if data.get(name) is not None}
         for name in ("like_count", "share_count", "author_followers"):
