@@ -9,15 +9,18 @@ a transient ChannelError here, so a caller retries with backoff.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 
 from channels_app.adapters.base import ChannelConfig, ChannelError, RateLimited
 
 USER_AGENT = "socialcrm/1.0 (+care tooling)"
+# Query parameters that carry secrets (Graph's access_token, appsecret_proof): never in an error message.
+SECRET_PARAM_RE = re.compile(r"((?:^|[?&;])[^=&\s]*(?:token|secret|key|proof|password)[^=&\s]*=)[^&\s'\")]+", re.I)
 
 
 class HttpClient:
@@ -61,7 +64,8 @@ def read_json(response: requests.Response) -> Any:
         return response.json()
     except ValueError:
         raise ChannelError(
-            f"{response.request.method} {response.url}: HTTP {response.status_code} with an unreadable JSON body "
+            f"{response.request.method} {without_query(response.url)}: HTTP {response.status_code} with an unreadable "
+            "JSON body "
             f"({len(response.content)} bytes; truncated or malformed)"
         ) from None
 
@@ -69,7 +73,7 @@ def read_json(response: requests.Response) -> Any:
 def status_error(response: requests.Response, detail: str = "", *, retry_after: float | None = None) -> ChannelError:
     """The generic reading of an HTTP error status: 5xx and 408 are transient, 401/403 and other 4xx permanent."""
     status = response.status_code
-    where = f"{response.request.method} {response.url}"
+    where = f"{response.request.method} {without_query(response.url)}"
     text = f"{where}: HTTP {status}" + (f": {detail}" if detail else "")
     if status == 429:
         return RateLimited(text, retry_after=retry_after)
@@ -80,6 +84,15 @@ def status_error(response: requests.Response, detail: str = "", *, retry_after: 
     return ChannelError(text, permanent=True)
 
 
+def without_query(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def redact(text: str) -> str:
+    return SECRET_PARAM_RE.sub(r"\1***", text)
+
+
 def _reason(error: Exception) -> str:
-    text = str(error)
+    text = redact(str(error))
     return text if len(text) < 300 else text[:300] + "..."

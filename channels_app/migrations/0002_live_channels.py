@@ -4,45 +4,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('channels_app', '0001_initial'),
+        ("channels_app", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='channel',
-            name='next_poll_at',
-            field=models.DateTimeField(blank=True, help_text='When beat polls next: the interval after a success, a backoff after errors.', null=True),
+            model_name="channel",
+            name="next_poll_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="When beat polls next: the interval after a success, a backoff after errors.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='channel',
-            name='options',
-            field=models.JSONField(blank=True, default=dict, help_text='Non-secret connection settings of the channel kind, e.g. {"user_id": "1111111111"} for X, {"page_id": "..."} for Facebook, {"address": "care@acme.example", "smtp_url": "smtp://..."} for e-mail.'),
+            model_name="channel",
+            name="options",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text='Non-secret connection settings of the channel kind, e.g. {"user_id": "1111111111"} for X, {"page_id": "..."} for Facebook, {"address": "care@acme.example", "smtp_url": "smtp://..."} for e-mail.',
+            ),
         ),
         migrations.AddField(
-            model_name='channel',
-            name='poll_failures',
-            field=models.PositiveIntegerField(default=0, help_text='Failed polls in a row.'),
+            model_name="channel",
+            name="poll_failures",
+            field=models.PositiveIntegerField(default=0, help_text="Failed polls in a row."),
         ),
         migrations.AddField(
-            model_name='channel',
-            name='poll_lease_until',
-            field=models.DateTimeField(blank=True, help_text='A worker is polling until then; no other worker may start.', null=True),
+            model_name="channel",
+            name="poll_lease_until",
+            field=models.DateTimeField(
+                blank=True, help_text="A worker is polling until then; no other worker may start.", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='channel',
-            name='polling_stopped_at',
-            field=models.DateTimeField(blank=True, help_text="Set on a permanent error (e.g. refused credentials): polling waits for a person. 'Poll now' in admin clears it.", null=True),
+            model_name="channel",
+            name="polling_stopped_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Set on a permanent error (e.g. refused credentials): polling waits for a person. 'Poll now' in admin clears it.",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='outboundmessage',
-            name='claimed_at',
-            field=models.DateTimeField(blank=True, help_text='When a worker claimed it for sending (a stale claim is taken over).', null=True),
+            model_name="outboundmessage",
+            name="claimed_at",
+            field=models.DateTimeField(
+                blank=True, help_text="When a worker claimed it for sending (a stale claim is taken over).", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='outboundmessage',
-            name='next_attempt_at',
-            field=models.DateTimeField(blank=True, help_text='When a failed send is tried again.', null=True),
+            model_name="outboundmessage",
+            name="next_attempt_at",
+            field=models.DateTimeField(blank=True, help_text="When a failed send is tried again.", null=True),
         ),
     ]
