@@ -5,25 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_roles'),
-        ('channels_app', '0002_live_channels'),
+        ("cases", "0003_roles"),
+        ("channels_app", "0002_live_channels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='caseevent',
-            name='case_event_kind_valid',
+            model_name="caseevent",
+            name="case_event_kind_valid",
         ),
         migrations.AlterField(
-            model_name='caseevent',
-            name='kind',
-            field=models.CharField(choices=[('inbound_post', 'Inbound post'), ('outbound_reply', 'Outbound reply'), ('reply_failed', 'Reply failed to send'), ('internal_note', 'Internal note'), ('status_change', 'Status change'), ('priority_change', 'Priority change'), ('assignment', 'Assignment'), ('escalation', 'Escalation'), ('sla_warning', 'SLA warning'), ('sla_breach', 'SLA breach'), ('sla_recomputed', 'SLA due times recomputed'), ('tags_change', 'Tags changed'), ('merge', 'Merge')], max_length=24),
+            model_name="caseevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("inbound_post", "Inbound post"),
+                    ("outbound_reply", "Outbound reply"),
+                    ("reply_failed", "Reply failed to send"),
+                    ("internal_note", "Internal note"),
+                    ("status_change", "Status change"),
+                    ("priority_change", "Priority change"),
+                    ("assignment", "Assignment"),
+                    ("escalation", "Escalation"),
+                    ("sla_warning", "SLA warning"),
+                    ("sla_breach", "SLA breach"),
+                    ("sla_recomputed", "SLA due times recomputed"),
+                    ("tags_change", "Tags changed"),
+                    ("merge", "Merge"),
+                ],
+                max_length=24,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseevent',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['inbound_post', 'outbound_reply', 'reply_failed', 'internal_note', 'status_change', 'priority_change', 'assignment', 'escalation', 'sla_warning', 'sla_breach', 'sla_recomputed', 'tags_change', 'merge'])), name='case_event_kind_valid'),
+            model_name="caseevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "inbound_post",
+                            "outbound_reply",
+                            "reply_failed",
+                            "internal_note",
+                            "status_change",
+                            "priority_change",
+                            "assignment",
+                            "escalation",
+                            "sla_warning",
+                            "sla_breach",
+                            "sla_recomputed",
+                            "tags_change",
+                            "merge",
+                        ],
+                    )
+                ),
+                name="case_event_kind_valid",
+            ),
         ),
     ]
