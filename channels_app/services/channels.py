@@ -39,7 +39,8 @@ def channel_config(channel: Channel) -> ChannelConfig:
         name=channel.name,
         base_url=channel.api_base_url,
         credentials=credentials,
-        options=dict(channel.options or {}),
+        # The Facebook adapter paces itself against the channel's own interval.
+        options={"poll_interval_seconds": channel.poll_interval_seconds, **(channel.options or {})},
         brand_handles=tuple(channel.brand_handles),
         brand_terms=tuple(channel.brand_terms),
         competitor_terms=tuple(channel.competitor_terms),
