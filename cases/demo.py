@@ -396,6 +396,7 @@ def _ensure_channels() -> dict[str, object]:
                 # A local fake of the X API (never a real host): demo polls stay on this machine.
                 "api_base_url": "http://127.0.0.1:8085/",
                 "credential_env": {"bearer_token": "ACME_X_BEARER_TOKEN"},
+                "options": {"user_id": "3141592653", "username": "AcmeAirCare"},
                 "poll_interval_seconds": 120,
             },
         ),
@@ -407,6 +408,7 @@ def _ensure_channels() -> dict[str, object]:
                 "competitor_terms": ["SkyJet", "BlueHorizon"],
                 "api_base_url": "http://127.0.0.1:8086/",
                 "credential_env": {"page_access_token": "ACME_FB_PAGE_TOKEN", "app_secret": "ACME_FB_APP_SECRET"},
+                "options": {"page_id": FACEBOOK_PAGE_ID},
             },
         ),
         ChannelKind.EMAIL: (
@@ -414,7 +416,14 @@ def _ensure_channels() -> dict[str, object]:
             {
                 "brand_handles": [texts.BRAND_EMAIL],
                 "brand_terms": ["Acme Air"],
-                "credential_env": {"imap_password": "ACME_IMAP_PASSWORD", "smtp_password": "ACME_SMTP_PASSWORD"},
+                # A local mail server (never a real host), as for the other demo channels.
+                "api_base_url": "imap://127.0.0.1:1143",
+                "options": {"address": texts.BRAND_EMAIL, "smtp_url": "smtp://127.0.0.1:1025"},
+                "credential_env": {
+                    "username": "ACME_IMAP_USERNAME",
+                    "password": "ACME_IMAP_PASSWORD",
+                    "smtp_password": "ACME_SMTP_PASSWORD",
+                },
             },
         ),
     }

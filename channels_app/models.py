@@ -16,6 +16,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -29,6 +30,11 @@ ENV_NAME_RE = re.compile(r"[A-Z_][A-Z0-9_]*")
 def validate_string_list(value) -> None:
     if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
         raise ValidationError('Enter a list of non-empty strings, e.g. ["@AcmeSupport", "@Acme"].')
+
+
+def validate_json_object(value) -> None:
+    if not isinstance(value, dict):
+        raise ValidationError('Enter a JSON object, e.g. {"page_id": "104857600112233"}.')
 
 
 def validate_credential_env(value) -> None:
@@ -49,7 +55,12 @@ class Channel(models.Model):
     )
     brand_terms = models.JSONField(default=list, blank=True, validators=[validate_string_list])
     competitor_terms = models.JSONField(default=list, blank=True, validators=[validate_string_list])
-    api_base_url = models.URLField(blank=True, help_text="Base URL of the channel's API or feed.")
+    api_base_url = models.CharField(
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https", "imap", "imaps"])],
+        help_text="Base URL of the channel's API (http/https), its feed, or its IMAP server (imap/imaps://host:port).",
+    )
     credential_env = models.JSONField(
         default=dict,
         blank=True,
@@ -62,6 +73,7 @@ class Channel(models.Model):
     options = models.JSONField(
         default=dict,
         blank=True,
+        validators=[validate_json_object],
         help_text='Non-secret connection settings of the channel kind, e.g. {"user_id": "1111111111"} for X, '
         '{"page_id": "..."} for Facebook, {"address": "care@acme.example", "smtp_url": "smtp://..."} for e-mail.',
     )

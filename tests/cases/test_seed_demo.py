@@ -6,6 +6,7 @@ import io
 import re
 import string
 from collections import Counter
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -142,7 +143,10 @@ def test_default_run_creates_three_channels_with_local_endpoints(seeded):
     assert "SkyJet" in x.competitor_terms
     assert x.api_base_url == "http://127.0.0.1:8085/"
     assert x.credential_env == {"bearer_token": "ACME_X_BEARER_TOKEN"}
-    assert all(not c.api_base_url or c.api_base_url.startswith("http://127.0.0.1:") for c in channels.values())
+    # Every endpoint of the demo, API, IMAP or SMTP, is on this machine.
+    endpoints = [c.api_base_url for c in channels.values()] + [c.options.get("smtp_url") for c in channels.values()]
+    assert all(urlsplit(url).hostname == "127.0.0.1" for url in endpoints if url)
+    assert channels[ChannelKind.EMAIL].api_base_url == "imap://127.0.0.1:1143"
 
 
 def test_default_run_creates_configuration(seeded):
