@@ -34,6 +34,17 @@ DATABASE_RETRY = {
 }
 
 
+def _retry_at(task, next_attempt_at) -> None:
+    """Run the task again when its row's next attempt is due (None: the row waits for a person).
+
+    Only in a worker: eagerly (the embedded mode) or called directly, a retry
+    would run at once, in the caller; the row's next_attempt_at and the
+    sweeper keep the promise there.
+    """
+    if next_attempt_at and not (task.request.is_eager or task.request.called_directly):
+        raise task.retry(countdown=max((next_attempt_at - timezone.now()).total_seconds(), 1), max_retries=None)
+
+
 @shared_task(name="channels.poll_channel", acks_late=True, reject_on_worker_lost=True, **DATABASE_RETRY)
 def poll_channel_task(channel_id: int, force: bool = False) -> str | None:
     """Poll one channel; returns what the poll did, or None when another worker has it or it is not due."""
@@ -54,10 +65,8 @@ def process_raw_event_task(self, raw_event_id: int) -> str | None:
     event = services.raw_event_process(raw_event_id=raw_event_id)
     if event is None:
         return None
-    # Eagerly (embedded mode) a retry would run again at once, in the request: leave it to the row.
-    if event.status == RawEventStatus.FAILED and event.next_attempt_at and not self.request.is_eager:
-        countdown = max((event.next_attempt_at - timezone.now()).total_seconds(), 1)
-        raise self.retry(countdown=countdown, max_retries=None)
+    if event.status == RawEventStatus.FAILED:
+        _retry_at(self, event.next_attempt_at)
     return event.status
 
 
@@ -66,9 +75,8 @@ def publish_outbound_task(self, message_id: int) -> str | None:
     message = services.outbound_publish(message_id=message_id)
     if message is None:
         return None
-    if message.status == OutboundStatus.FAILED and message.next_attempt_at and not self.request.is_eager:
-        countdown = max((message.next_attempt_at - timezone.now()).total_seconds(), 1)
-        raise self.retry(countdown=countdown, max_retries=None)
+    if message.status == OutboundStatus.FAILED:
+        _retry_at(self, message.next_attempt_at)
     return message.status
 
 
