@@ -1,12 +1,10 @@
-"""X (Twitter): the live adapter, and API v2 / v1.1 tweets into NormalizedPost.
+"""X (Twitter): the live adapter over API v2 and the Account Activity webhook.
 
 Owns XAdapter (polling the mentions timeline and recent search, publishing
 replies and DMs, crash-recovery lookup of a published reply, and the
 Account Activity webhook: CRC, signature, payloads), build_search_query(),
-and the normalizers normalize_v2_page() (API v2 response pages: `data`
-joined with `includes.users`) and normalize_v1_tweet() (the v1.1 tweet
-objects of Account Activity webhooks and of the twcs CSV), which the file
-importer uses too. Ids stay strings everywhere: X ids do not fit a float.
+and the HTTP, rate-limit and webhook helpers behind them. Tweets become
+NormalizedPost in channels_app.adapters.x.normalize. No database.
 
 Invariants of polling: since_id only advances once a poll's last page is
 read, so a crash while paging re-reads at most one page and never skips a
@@ -24,7 +22,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import requests
@@ -43,11 +41,11 @@ from channels_app.adapters.base import (
     WebhookResponse,
 )
 from channels_app.adapters.http import HttpClient, read_json, status_error
+from channels_app.adapters.x.normalize import STATUS_URL, _count, _id, normalize_v1_tweet, normalize_v2_page
 from channels_app.pipeline.normalized import InvalidPost, NormalizedPost, parse_datetime
 
 logger = logging.getLogger(__name__)
 
-STATUS_URL = "https://x.com/{username}/status/{id}"
 DEFAULT_BASE_URL = "https://api.x.com"
 
 TWEET_FIELDS = "created_at,author_id,conversation_id,in_reply_to_user_id,referenced_tweets,public_metrics,lang,entities"
@@ -538,109 +536,3 @@ def _max_id(tweets: Any) -> str:
     ids = [_id_or_blank(t.get("id")) for t in tweets or [] if isinstance(t, dict)] if isinstance(tweets, list) else []
     ids = [i for i in ids if i]
     return max(ids, key=int) if ids else ""
-
-
-# -- normalizers (also used by the file importer) -----------------------------------------------
-
-
-def normalize_v2_page(page: Any) -> Iterator[NormalizedPost | InvalidPost]:
-    """Posts of one API v2 response page; an unreadable tweet yields its InvalidPost and the rest go on."""
-    if not isinstance(page, dict):
-        yield InvalidPost("an X API v2 response must be a JSON object with `data`")
-        return
-    users = {}
-    for user in (page.get("includes") or {}).get("users") or []:
-        if isinstance(user, dict) and user.get("id") is not None:
-            users[str(user["id"])] = user
-    data = page.get("data") or []
-    if not isinstance(data, list):
-        yield InvalidPost("`data` must be a list of tweets")
-        return
-    for tweet in data:
-        try:
-            yield _v2_tweet(tweet, users)
-        except InvalidPost as error:
-            yield InvalidPost(str(error), raw=tweet)
-
-
-def _v2_tweet(tweet: Any, users: dict[str, dict]) -> NormalizedPost:
-    if not isinstance(tweet, dict):
-        raise InvalidPost("a tweet must be a JSON object")
-    tweet_id = _id(tweet.get("id"), "id")
-    author_id = _id(tweet.get("author_id"), "author_id", required=False)
-    author = users.get(author_id, {})
-    reply_to = ""
-    for reference in tweet.get("referenced_tweets") or []:
-        if isinstance(reference, dict) and reference.get("type") == "replied_to":
-            reply_to = _id(reference.get("id"), "referenced_tweets.id")
-    in_reply_to_user = users.get(str(tweet.get("in_reply_to_user_id") or ""), {})
-    metrics = tweet.get("public_metrics") or {}
-    author_metrics = author.get("public_metrics") or {}
-    username = author.get("username") or ""
-    note = tweet.get("note_tweet") if isinstance(tweet.get("note_tweet"), dict) else {}
-    return NormalizedPost(
-        external_id=tweet_id,
-        posted_at=parse_datetime(tweet.get("created_at")),
-        text=str(note.get("text") or tweet.get("text") or ""),
-        author_id=author_id,
-        author_handle=username,
-        author_name=author.get("name") or "",
-        author_followers=_count(author_metrics.get("followers_count"), default=None),
-        author_verified=bool(author["verified"]) if "verified" in author else None,
-        url=STATUS_URL.format(username=username, id=tweet_id) if username else "",
-        language=tweet.get("lang") or "",
-        in_reply_to_id=reply_to,
-        in_reply_to_handle=in_reply_to_user.get("username") or "",
-        conversation_id=_id(tweet.get("conversation_id"), "conversation_id", required=False),
-        like_count=_count(metrics.get("like_count")),
-        share_count=_count(metrics.get("retweet_count")) + _count(metrics.get("quote_count")),
-        raw=tweet,
-    )
-
-
-def normalize_v1_tweet(tweet: Any) -> NormalizedPost:
-    """A v1.1 tweet object (Account Activity `tweet_create_events[]`)."""
-    if not isinstance(tweet, dict):
-        raise InvalidPost("a tweet must be a JSON object")
-    user = tweet.get("user") or {}
-    if not isinstance(user, dict):
-        raise InvalidPost("`user` must be a JSON object")
-    tweet_id = _id(tweet.get("id_str") or tweet.get("id"), "id_str")
-    extended = tweet.get("extended_tweet") if isinstance(tweet.get("extended_tweet"), dict) else {}
-    username = user.get("screen_name") or ""
-    return NormalizedPost(
-        external_id=tweet_id,
-        posted_at=parse_datetime(tweet.get("created_at")),
-        text=str(extended.get("full_text") or tweet.get("full_text") or tweet.get("text") or ""),
-        author_id=_id(user.get("id_str") or user.get("id"), "user.id_str", required=False),
-        author_handle=username,
-        author_name=user.get("name") or "",
-        author_followers=_count(user.get("followers_count"), default=None),
-        author_verified=bool(user["verified"]) if "verified" in user else None,
-        url=STATUS_URL.format(username=username, id=tweet_id) if username else "",
-        language=tweet.get("lang") or "",
-        in_reply_to_id=_id(tweet.get("in_reply_to_status_id_str"), "in_reply_to_status_id_str", required=False),
-        in_reply_to_handle=tweet.get("in_reply_to_screen_name") or "",
-        like_count=_count(tweet.get("favorite_count")),
-        share_count=_count(tweet.get("retweet_count")) + _count(tweet.get("quote_count")),
-        raw=tweet,
-    )
-
-
-def _id(value: Any, name: str, *, required: bool = True) -> str:
-    if value is None or value == "":
-        if required:
-            raise InvalidPost(f"missing {name}")
-        return ""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise InvalidPost(f"{name} must be a string id, not {type(value).__name__}")
-    text = str(value).strip()
-    if not text.isdigit():
-        raise InvalidPost(f"{name} {text!r} is not an X id")
-    return text
-
-
-def _count(value: Any, default: int | None = 0) -> int | None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return default
-    return max(value, 0)
