@@ -292,3 +292,78 @@ def test_the_sweeper_task_processes_due_deliveries_and_does_not_pick_them_twice(
     assert retry_raw_events_task() == 1
     assert retry_raw_events_task() == 0  # its task is queued: not sent again next minute
     assert sent == [lost.pk]
+
+
+def burst(client, channel, capture, count, *, bad=()):
+    with capture(execute=False):
+        for number in range(count):
+            payload = (
+                b"<html>502 Bad Gateway</html>"
+                if number in bad
+                else [
+                    forum_post(f"burst/{number}", f"Acme Air flight {900 + number} cancelled, no hotel", minute=number)
+                ]
+            )
+            deliver(client, channel, payload)
+    return list(RawEvent.objects.order_by("pk"))
+
+
+def test_a_burst_of_deliveries_is_processed_in_one_batch_with_the_queries_of_one(
+    client, hook_channel, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pair = burst(client, hook_channel, django_capture_on_commit_callbacks, 2)
+    with CaptureQueriesContext(connection) as for_two:
+        raw_event_process(raw_event_id=pair[0].pk)
+    RawEvent.objects.all().delete()
+    SocialPost.objects.all().update(case=None)
+
+    events = burst(client, hook_channel, django_capture_on_commit_callbacks, 30)
+    with CaptureQueriesContext(connection) as for_thirty:
+        lead = raw_event_process(raw_event_id=events[0].pk)
+
+    assert lead.status == RawEventStatus.PROCESSED
+    assert set(RawEvent.objects.values_list("status", flat=True)) == {RawEventStatus.PROCESSED}
+    assert SocialPost.objects.filter(external_id__startswith="burst/").count() == 30
+    assert len(for_thirty.captured_queries) <= len(for_two.captured_queries)
+    # The companions' own tasks find them done, in one read.
+    with django_assert_num_queries(1):
+        assert raw_event_process(raw_event_id=events[-1].pk).attempts == 1
+
+
+def test_an_unreadable_delivery_in_a_burst_is_a_dead_letter_and_the_rest_go_on(
+    client, hook_channel, django_capture_on_commit_callbacks
+):
+    events = burst(client, hook_channel, django_capture_on_commit_callbacks, 6, bad={3})
+
+    raw_event_process(raw_event_id=events[0].pk)
+
+    statuses = dict(RawEvent.objects.values_list("pk", "status"))
+    assert statuses.pop(events[3].pk) == RawEventStatus.DEAD
+    assert set(statuses.values()) == {RawEventStatus.PROCESSED}
+    assert RawEvent.objects.get(pk=events[3].pk).error.startswith("the body is not JSON")
+
+
+def test_a_batch_that_fails_is_redone_with_the_lead_delivery_alone(
+    client, hook_channel, django_capture_on_commit_callbacks, monkeypatch
+):
+    from channels_app.pipeline import Ingestor
+
+    events = burst(client, hook_channel, django_capture_on_commit_callbacks, 4)
+    real_ingest = Ingestor.ingest
+
+    def fails_on_batches(self, posts):
+        if len(posts) > 1:
+            raise RuntimeError("batch too big for a flaky dependency")
+        return real_ingest(self, posts)
+
+    monkeypatch.setattr(Ingestor, "ingest", fails_on_batches)
+
+    lead = raw_event_process(raw_event_id=events[0].pk)
+
+    assert (lead.status, lead.error) == (RawEventStatus.PROCESSED, "")
+    others = RawEvent.objects.exclude(pk=lead.pk)
+    assert set(others.values_list("status", flat=True)) == {RawEventStatus.RECEIVED}  # left to their own tasks
+    assert set(others.values_list("attempts", flat=True)) == {0}
