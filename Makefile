@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/socialcrm
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint format clean bench-ingest
+.PHONY: run test lint format clean bench bench-ingest
 
 $(VENV)/.app-installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11))' || { echo "Python 3.11+ is required"; exit 1; }
@@ -30,6 +30,11 @@ run: $(VENV)/.app-installed
 test: $(VENV)/.dev-installed
 	DATABASE_URL=$${DATABASE_URL-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL-$(TEST_REDIS_URL)} \
 		scripts/test.sh $(PYTEST_ARGS)
+
+## make bench: ingestion, the data generator, pages and webhooks at each size, on PostgreSQL (SIZE="10000 100000")
+SIZE ?= 10000 100000
+bench: $(VENV)/.app-installed
+	$(PY) -m bench.run $(foreach size,$(SIZE),--size $(size)) $(BENCH_ARGS)
 
 ## make bench-ingest: ingestion throughput against TextBlob alone, on PostgreSQL (SIZES="10000 100000")
 SIZES ?= 10000 100000

@@ -1,0 +1,232 @@
+"""`make bench`: the product's performance figures at each size, beside their goals, in one table.
+
+Usage: python -m bench.run [--size 10000 --size 100000] [--repeats 5] [--requests 30] [--output PATH]
+
+For each size, on PostgreSQL (BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/socialcrm_bench, dropped and re-created as it goes):
+- ingestion: a twcs file of that many posts through the real pipeline in one process, beside
+  TextBlob alone on the same texts in the same run (bench.ingest; medians of --repeats
+  interleaved runs), and the import's peak memory;
+- the data generator: `generate_data --posts SIZE` into a fresh database, posts per second;
+- pages, on that generated world: median and p95 server time over --requests requests, and
+  the SQL queries of one request (bench.pages);
+- webhooks: receipt and processing of signed deliveries (bench.webhooks).
+Benchmarks of features not built yet are listed as skipped, with the issue that builds them.
+Prints one table (a mark where a goal is missed) and writes the figures to --output
+(bench/results.json, ignored by git).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import ingest
+from bench.ingest import DEFAULT_URL, ROOT, _django, _quiet_database, _reset_database
+
+GOALS = {
+    "ingest_ratio": 0.6,  # of TextBlob alone (ingestion issue)
+    "ingest_peak_mb": 300,
+    "generate_posts_per_s": 1_000_000 / 600,  # 1,000,000 posts in ten minutes
+    "page_median_ms": 50,  # "pages under 50 ms" at 1,000,000 posts
+    "inbox_queries": 12,  # console issue
+}
+SKIPPED = [
+    ("console case view", "not built yet: the agent console (issue 7)"),
+    ("SLA scan, per pass over open cases", "not built yet: SLAs (issue 6)"),
+    ("KPI dashboard from rollups", "not built yet: KPI rollups (issue 9)"),
+]
+
+
+def _child_env(url: str) -> dict[str, str]:
+    env = {**os.environ, "DATABASE_URL": url, "BENCH_DATABASE_URL": url, "DEBUG": "0"}
+    env.update(SECRET_KEY="bench-only-secret-key-" + "x" * 40, ALLOWED_HOSTS="testserver")
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def _json_of(output: str) -> dict:
+    """The last JSON object a child printed (warnings may precede it)."""
+    start = output.rfind("\n{")
+    return json.loads(output[start + 1 if start >= 0 else output.index("{") :])
+
+
+def generate_world(size: int, url: str) -> dict:
+    _reset_database(url)
+    _django(["migrate", "--noinput", "-v", "0"], url)
+    started = time.perf_counter()
+    output = _django(["generate_data", "--posts", str(size)], url).stdout
+    seconds = time.perf_counter() - started
+    stored = re.search(r"posts\D{0,20}([\d,]+)", output, re.IGNORECASE)
+    return {
+        "posts": size,
+        "seconds": round(seconds, 2),
+        "posts_per_second": round(size / seconds),
+        "summary": output.strip().splitlines()[-12:],
+        "posts_reported": int(stored.group(1).replace(",", "")) if stored else None,
+    }
+
+
+def measure_pages(url: str, requests: int) -> dict:
+    output = subprocess.run(
+        [sys.executable, "-m", "bench.pages", "--requests", str(requests)],
+        cwd=ROOT,
+        env=_child_env(url),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return _json_of(output)
+
+
+def measure_webhooks(url: str, deliveries: int) -> dict:
+    output = subprocess.run(
+        [sys.executable, "-m", "bench.webhooks", "--deliveries", str(deliveries)],
+        cwd=ROOT,
+        env=_child_env(url),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return _json_of(output)
+
+
+def run_size(size: int, url: str, *, repeats: int, requests: int, workdir: Path) -> dict:
+    result = {"size": size, "ingest": ingest.run_size(size, url, workdir, repeats)}
+    result["generate"] = generate_world(size, url)
+    result["pages"] = measure_pages(url, requests)
+    _quiet_database(url)
+    result["webhooks"] = measure_webhooks(url, deliveries=max(50, min(1000, size // 10)))
+    _quiet_database(url)
+    return result
+
+
+def _mark(ok: bool) -> str:
+    return "ok" if ok else "<< MISSED"
+
+
+def table(results: list[dict]) -> list[str]:
+    rows = [("benchmark", "size", "figure", "goal", "")]
+    for result in results:
+        size = f"{result['size']:,}"
+        run = result["ingest"]
+        rows.append(
+            (
+                "ingestion: pipeline vs TextBlob alone",
+                size,
+                f"{run['pipeline_posts_per_second']:,}/s vs {run['textblob_alone_posts_per_second']:,}/s"
+                f" = {run['ratio_to_textblob']:.2f}",
+                f">= {GOALS['ingest_ratio']}",
+                _mark(run["ratio_to_textblob"] >= GOALS["ingest_ratio"]),
+            )
+        )
+        rows.append(
+            (
+                "ingestion: peak memory",
+                size,
+                f"{run['peak_memory_mb']:.0f} MB",
+                f"< {GOALS['ingest_peak_mb']} MB",
+                _mark(run["peak_memory_mb"] < GOALS["ingest_peak_mb"]),
+            )
+        )
+        generated = result["generate"]
+        rows.append(
+            (
+                "generate_data",
+                size,
+                f"{generated['posts_per_second']:,} posts/s ({generated['seconds']:.1f} s)",
+                f">= {GOALS['generate_posts_per_s']:,.0f}/s",
+                _mark(generated["posts_per_second"] >= GOALS["generate_posts_per_s"]),
+            )
+        )
+        for name, page in result["pages"].items():
+            ok = page["median_ms"] < GOALS["page_median_ms"]
+            goal = f"median < {GOALS['page_median_ms']} ms"
+            if name.startswith("console_inbox"):
+                ok = ok and page["queries"] <= GOALS["inbox_queries"]
+                goal += f", <= {GOALS['inbox_queries']} queries"
+            rows.append(
+                (
+                    f"page {page['path']} as {page['as']}",
+                    size,
+                    f"median {page['median_ms']:.1f} ms, p95 {page['p95_ms']:.1f} ms, {page['queries']} queries",
+                    goal,
+                    _mark(ok),
+                )
+            )
+        hooks = result["webhooks"]
+        rows.append(
+            (
+                "webhooks: receipt per delivery",
+                f"{hooks['deliveries']:,} deliveries",
+                f"median {hooks['receive_median_ms']:.1f} ms, p95 {hooks['receive_p95_ms']:.1f} ms",
+                "-",
+                "",
+            )
+        )
+        rows.append(
+            (
+                "webhooks: processing",
+                f"{hooks['posts']:,} posts",
+                f"{hooks['process_deliveries_per_s']:,.0f} deliveries/s, {hooks['process_posts_per_s']:,.0f} posts/s"
+                f" ({hooks['ratio_to_textblob']:.2f} of TextBlob)",
+                "-",
+                "",
+            )
+        )
+    for name, why in SKIPPED:
+        rows.append((name, "-", f"skipped: {why}", "-", ""))
+    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+
+
+def machine() -> dict:
+    cpu = ""
+    if Path("/proc/cpuinfo").exists():
+        found = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+        cpu = found.group(1) if found else ""
+    return {"cores": os.cpu_count(), "cpu": cpu, "python": platform.python_version(), "system": platform.platform()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, action="append", help="posts (repeatable; default 10000 and 100000)")
+    parser.add_argument("--repeats", type=int, default=5, help="interleaved ingestion runs per size (medians)")
+    parser.add_argument("--requests", type=int, default=30, help="measured requests per page")
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    workdir = ROOT / "var" / "bench"
+    workdir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    results = [
+        run_size(size, url, repeats=args.repeats, requests=args.requests, workdir=workdir)
+        for size in args.size or [10_000, 100_000]
+    ]
+    _reset_database(url, create=False)
+    lines = table(results)
+    print("\n".join(lines))
+    report = {
+        "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "seconds": round(time.perf_counter() - started, 1),
+        "goals": GOALS,
+        "sizes": results,
+        "skipped": [{"benchmark": name, "why": why} for name, why in SKIPPED],
+        "table": lines,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2))
+    print(f"\nResults written to {args.output} ({report['seconds']:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
