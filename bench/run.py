@@ -75,9 +75,10 @@ def generate_world(size: int, url: str) -> dict:
     }
 
 
-def measure_pages(url: str, requests: int) -> dict:
+def _child_json(module: str, *args: str, url: str) -> dict:
+    """Run `python -m module args` against the database at url; the JSON it printed."""
     output = subprocess.run(
-        [sys.executable, "-m", "bench.pages", "--requests", str(requests)],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         env=_child_env(url),
         capture_output=True,
@@ -85,18 +86,14 @@ def measure_pages(url: str, requests: int) -> dict:
         check=True,
     ).stdout
     return _json_of(output)
+
+
+def measure_pages(url: str, requests: int) -> dict:
+    return _child_json("bench.pages", "--requests", str(requests), url=url)
 
 
 def measure_webhooks(url: str, deliveries: int) -> dict:
-    output = subprocess.run(
-        [sys.executable, "-m", "bench.webhooks", "--deliveries", str(deliveries)],
-        cwd=ROOT,
-        env=_child_env(url),
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return _json_of(output)
+    return _child_json("bench.webhooks", "--deliveries", str(deliveries), url=url)
 
 
 def run_size(size: int, url: str, *, repeats: int, requests: int, workdir: Path) -> dict:
