@@ -234,12 +234,8 @@ def demo_seed(
 
     result = DemoSeedResult()
     with transaction.atomic():
-        calendars = _ensure_calendars(now=now)
-        teams = _ensure_teams(calendars=calendars)
+        teams, tags = demo_configure(now=now)
         users, result.logins = _ensure_users(teams=teams, password=password, reset_passwords=reset_passwords)
-        _ensure_policies(calendars=calendars, teams=teams)
-        tags = _ensure_tags()
-        _ensure_canned_responses(teams=teams)
         channels = _ensure_channels()
         result.counts["channels"] = len(channels)
         if apps.get_model("channels_app", "SocialPost").objects.filter(channel__in=channels.values()).exists():
@@ -253,6 +249,17 @@ def demo_seed(
 
 
 # --- Configuration -----------------------------------------------------------------
+
+
+def demo_configure(*, now: datetime) -> tuple[dict[str, Team], dict[str, Tag]]:
+    """The demo's care configuration (calendars, teams, SLA policies, tags, canned responses),
+    created when missing: shared by seed_demo and the benchmark generator (generate_data)."""
+    calendars = _ensure_calendars(now=now)
+    teams = _ensure_teams(calendars=calendars)
+    _ensure_policies(calendars=calendars, teams=teams)
+    tags = _ensure_tags()
+    _ensure_canned_responses(teams=teams)
+    return teams, tags
 
 
 def _ensure_calendars(*, now: datetime) -> dict[str, BusinessCalendar]:

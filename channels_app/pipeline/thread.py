@@ -216,7 +216,7 @@ class Threader:
         case = build_case(
             customer=node.customer,
             origin_channel=self.channel,
-            subject=_subject(node.text),
+            subject=case_subject(node.text),
             status=CaseStatus.NEW,
             engagement_type=node.engagement_type,
             intent=node.intent,
@@ -303,7 +303,7 @@ class Threader:
             self.merges.append((source, target))
 
 
-def _subject(text: str) -> str:
+def case_subject(text: str) -> str:
     first_line = " ".join(text.split())
     if len(first_line) <= SUBJECT_LENGTH:
         return first_line
