@@ -60,18 +60,21 @@ def _json_of(output: str) -> dict:
 
 
 def generate_world(size: int, url: str) -> dict:
+    """`generate_data --posts SIZE` into a fresh database: its own time (the goal's measure)
+    and the command's wall time, which adds Django's start-up and the world's configuration."""
     _reset_database(url)
     _django(["migrate", "--noinput", "-v", "0"], url)
     started = time.perf_counter()
     output = _django(["generate_data", "--posts", str(size)], url).stdout
-    seconds = time.perf_counter() - started
-    stored = re.search(r"posts\D{0,20}([\d,]+)", output, re.IGNORECASE)
+    wall = time.perf_counter() - started
+    own = re.search(r"Generated ([\d,]+) posts .* in ([\d.]+) s", output)
+    seconds = float(own.group(2)) if own else wall
     return {
-        "posts": size,
+        "posts": int(own.group(1).replace(",", "")) if own else size,
         "seconds": round(seconds, 2),
+        "wall_seconds": round(wall, 2),
         "posts_per_second": round(size / seconds),
-        "summary": output.strip().splitlines()[-12:],
-        "posts_reported": int(stored.group(1).replace(",", "")) if stored else None,
+        "summary": output.strip().splitlines()[-8:],
     }
 
 
@@ -139,7 +142,8 @@ def table(results: list[dict]) -> list[str]:
             (
                 "generate_data",
                 size,
-                f"{generated['posts_per_second']:,} posts/s ({generated['seconds']:.1f} s)",
+                f"{generated['posts_per_second']:,} posts/s ({generated['seconds']:.1f} s;"
+                f" {generated['wall_seconds']:.1f} s with start-up)",
                 f">= {GOALS['generate_posts_per_s']:,.0f}/s",
                 _mark(generated["posts_per_second"] >= GOALS["generate_posts_per_s"]),
             )
