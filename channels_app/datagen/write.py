@@ -26,6 +26,7 @@ from channels_app.datagen import casework, people
 from channels_app.datagen.threads import Chunk
 from channels_app.models import SocialPost, SocialProfile
 from channels_app.pipeline.bulk import insert_rows
+from channels_app.pipeline.ingest import POST_COLUMNS as PIPELINE_POST_COLUMNS
 from kpis.models import SatisfactionSurvey
 
 CUSTOMER_COLUMNS = (
@@ -52,29 +53,8 @@ PROFILE_COLUMNS = (
     "created_at",
     "updated_at",
 )
-POST_COLUMNS = (
-    "id",
-    "channel_id",
-    "external_id",
-    "author_id",
-    "direction",
-    "text",
-    "url",
-    "language",
-    "posted_at",
-    "in_reply_to_external_id",
-    "conversation_id",
-    "engagement_type",
-    "intent",
-    "sentiment_polarity",
-    "sentiment_subjectivity",
-    "sentiment_label",
-    "like_count",
-    "share_count",
-    "raw",
-    "case_id",
-    "ingested_at",
-)
+# The pipeline's own column list, with the ids the generator sets itself first.
+POST_COLUMNS = ("id", *PIPELINE_POST_COLUMNS)
 NUMBERED = {"customer": Customer, "profile": SocialProfile, "case": Case, "post": SocialPost}
 RAW = {"source": "generate_data"}
 
