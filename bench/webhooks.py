@@ -134,7 +134,8 @@ def main() -> None:
     result = {
         "deliveries": len(bodies),
         "posts": posts,
-        "queries_per_delivery": len(first.captured_queries),
+        # The first call processes a batch of up to 50 waiting deliveries.
+        "queries_first_batch": len(first.captured_queries),
         "receive_median_ms": round(statistics.median(receive_ms), 2),
         "receive_p95_ms": round(receive_ms[int(len(receive_ms) * 0.95)], 2),
         "process_deliveries_per_s": round(len(bodies) / process_seconds, 1),

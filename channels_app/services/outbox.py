@@ -81,7 +81,8 @@ def _enqueue(message_id: int) -> None:
 
 def outbound_publish(*, message_id: int) -> OutboundMessage | None:
     """Send one outbox message if it is this caller's to send; returns it as it ends (None when gone)."""
-    message = OutboundMessage.objects.filter(pk=message_id).first()
+    # Only what the claim compares: most redelivered tasks stop here.
+    message = OutboundMessage.objects.only("status", "claimed_at", "attempts").filter(pk=message_id).first()
     if message is None or not _claim(message):
         return message
     message = OutboundMessage.objects.select_related("channel", "reply_to__author", "case").get(pk=message_id)
