@@ -1,6 +1,7 @@
 """`make bench`: the product's performance figures at each size, beside their goals, in one table.
 
-Usage: python -m bench.run [--size 10000 --size 100000] [--repeats 5] [--requests 30] [--output PATH]
+Usage: python -m bench.run [--size 10000 --size 100000] [--repeats 5] [--requests 30]
+                           [--sla-open-cases 200000] [--output PATH]
 
 For each size, on PostgreSQL (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/socialcrm_bench, dropped and re-created as it goes):
@@ -11,6 +12,9 @@ postgres://postgres@127.0.0.1:5432/socialcrm_bench, dropped and re-created as it
 - pages, on that generated world: median and p95 server time over --requests requests, and
   the SQL queries of one request (bench.pages);
 - webhooks: receipt and processing of signed deliveries (bench.webhooks).
+Once, whatever the sizes, on a world of its own (--sla-open-cases open cases):
+- the SLA scan: a pass a minute, its time, alerts and queries, a backlog pass, and the plan of
+  its selecting query (bench.sla).
 Benchmarks of features not built yet are listed as skipped, with the issue that builds them.
 Prints one table (a mark where a goal is missed) and writes the figures to --output
 (bench/results.json, ignored by git).
@@ -31,6 +35,7 @@ from pathlib import Path
 
 from bench import ingest
 from bench.ingest import DEFAULT_URL, ROOT, _django, _quiet_database, _reset_database
+from bench.sla import ALERT_INDEX
 
 GOALS = {
     "ingest_ratio": 0.6,  # of TextBlob alone (ingestion issue)
@@ -38,10 +43,10 @@ GOALS = {
     "generate_posts_per_s": 1_000_000 / 600,  # 1,000,000 posts in ten minutes
     "page_median_ms": 50,  # "pages under 50 ms" at 1,000,000 posts
     "inbox_queries": 12,  # console issue
+    "sla_scan_pass_ms": 1000,  # SLA issue: a pass over 200,000 open cases, on an index
 }
 SKIPPED = [
     ("console case view", "not built yet: the agent console (issue 7)"),
-    ("SLA scan, per pass over open cases", "not built yet: SLAs (issue 6)"),
     ("KPI dashboard from rollups", "not built yet: KPI rollups (issue 9)"),
 ]
 
@@ -99,6 +104,10 @@ def measure_webhooks(url: str, deliveries: int) -> dict:
     return _child_json("bench.webhooks", "--deliveries", str(deliveries), url=url)
 
 
+def measure_sla(url: str, open_cases: int) -> dict:
+    return _child_json("bench.sla", "--open-cases", str(open_cases), url=url)
+
+
 def run_size(size: int, url: str, *, repeats: int, requests: int, workdir: Path) -> dict:
     result = {"size": size, "ingest": ingest.run_size(size, url, workdir, repeats)}
     result["generate"] = generate_world(size, url)
@@ -113,7 +122,44 @@ def _mark(ok: bool) -> str:
     return "ok" if ok else "<< MISSED"
 
 
-def table(results: list[dict]) -> list[str]:
+def _sla_rows(sla: dict) -> list[tuple[str, str, str, str, str]]:
+    plan = sla["plan"]
+    if plan["uses_alert_index"]:
+        how = f"{plan['alert_index_node']} on {ALERT_INDEX}"
+    else:
+        how = "not on " + ALERT_INDEX + ": " + (", ".join(plan["indexes"] + plan["seq_scans"]) or "?")
+    goal = GOALS["sla_scan_pass_ms"]
+    backlog = sla["backlog"]
+    cases = f"{sla['open_cases']:,} open cases"
+    return [
+        (
+            "SLA scan: a pass a minute",
+            cases,
+            f"median {sla['pass_median_ms']:,.0f} ms, p95 {sla['pass_p95_ms']:,.0f} ms,"
+            f" {sla['alerts_per_pass_median']:,.0f} alerts/pass, {sla['queries_per_pass_median']:.0f} queries"
+            f" (max {sla['pass_max_ms']:,.0f} ms at {sla['pass_max_alerts']:,} alerts); {how}",
+            f"p95 < {goal:,} ms, on the index",
+            _mark(sla["pass_p95_ms"] < goal and plan["uses_alert_index"]),
+        ),
+        (
+            "SLA scan: idle pass (nothing due)",
+            cases,
+            f"{sla['idle_pass_median_ms']:.1f} ms, {sla['idle_pass_queries']} queries",
+            "-",
+            "",
+        ),
+        (
+            "SLA scan: backlog pass",
+            f"{backlog['due_cases']:,} cases due",
+            f"{backlog['ms']:,.0f} ms, {backlog['alerts']:,} alerts, {backlog['batches']} batches,"
+            f" {backlog['queries']} queries",
+            "-",
+            "",
+        ),
+    ]
+
+
+def table(results: list[dict], sla: dict | None = None) -> list[str]:
     rows = [("benchmark", "size", "figure", "goal", "")]
     for result in results:
         size = f"{result['size']:,}"
@@ -183,6 +229,8 @@ def table(results: list[dict]) -> list[str]:
                 "",
             )
         )
+    if sla is not None:
+        rows += _sla_rows(sla)
     for name, why in SKIPPED:
         rows.append((name, "-", f"skipped: {why}", "-", ""))
     widths = [max(len(row[column]) for row in rows) for column in range(5)]
@@ -202,6 +250,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, action="append", help="posts (repeatable; default 10000 and 100000)")
     parser.add_argument("--repeats", type=int, default=5, help="interleaved ingestion runs per size (medians)")
     parser.add_argument("--requests", type=int, default=30, help="measured requests per page")
+    parser.add_argument("--sla-open-cases", type=int, default=200_000, help="open cases of the SLA scan's world")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
@@ -212,8 +261,9 @@ def main() -> None:
         run_size(size, url, repeats=args.repeats, requests=args.requests, workdir=workdir)
         for size in args.size or [10_000, 100_000]
     ]
-    _reset_database(url, create=False)
-    lines = table(results)
+    sla = measure_sla(url, args.sla_open_cases)
+    _quiet_database(url)
+    lines = table(results, sla)
     print("\n".join(lines))
     report = {
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -221,6 +271,7 @@ def main() -> None:
         "seconds": round(time.perf_counter() - started, 1),
         "goals": GOALS,
         "sizes": results,
+        "sla_scan": sla,
         "skipped": [{"benchmark": name, "why": why} for name, why in SKIPPED],
         "table": lines,
     }

@@ -104,6 +104,31 @@ class CaseEventKind(models.TextChoices):
     MERGE = "merge", "Merge"
 
 
+class SLATarget(models.TextChoices):
+    FIRST_RESPONSE = "first_response", "First response"
+    NEXT_RESPONSE = "next_response", "Next response"
+    RESOLUTION = "resolution", "Resolution"
+
+
+class ClockState(models.TextChoices):
+    RUNNING = "running", "Running"
+    PAUSED = "paused", "Paused (pending or on hold)"
+    STOPPED = "stopped", "Stopped"
+
+
+class ClockStop(models.TextChoices):
+    """Why a clock stopped: an agent's public reply, or the case was resolved."""
+
+    REPLY = "reply", "Agent replied"
+    RESOLVED = "resolved", "Case resolved"
+
+
+class NotificationKind(models.TextChoices):
+    SLA_WARNING = "sla_warning", "SLA warning"
+    SLA_BREACH = "sla_breach", "SLA breach"
+    ESCALATION = "escalation", "Escalation"
+
+
 class EscalationAction(models.TextChoices):
     NONE = "none", "Flag only"
     RAISE_PRIORITY = "raise_priority", "Raise priority one step"

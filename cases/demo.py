@@ -65,7 +65,6 @@ from django.utils import timezone
 
 from cases import demo_texts as texts
 from cases.choices import (
-    DONE_STATUSES,
     CaseEventKind,
     CaseStatus,
     ChannelKind,
@@ -89,7 +88,7 @@ from cases.models import (
     Tag,
     Team,
 )
-from cases.sla import due_times
+from cases.services.sla import sla_refresh
 
 LONDON = ZoneInfo("Europe/London")
 BUSINESS_CALENDAR = "London office hours"
@@ -1171,9 +1170,6 @@ def _store_plan(plan: DemoPlan, *, channels, teams, users, tags) -> None:
         case.status = thread.status
         case.resolved_at = start + thread.resolved if thread.resolved is not None else None
         case.closed_at = start + thread.closed if thread.closed is not None else None
-        case.sla_next_due_at = due_times(case.sla_policy, case.first_message_at).earliest_pending(
-            responded=case.first_responded_at is not None, resolved=case.status in DONE_STATUSES
-        )
         worked.append(case)
         events += [
             CaseEvent(
@@ -1215,13 +1211,13 @@ def _store_plan(plan: DemoPlan, *, channels, teams, users, tags) -> None:
                     comment=survey.comment,
                 )
             )
-    Case.objects.bulk_update(
-        worked, ["subject", "team", "assignee", "status", "resolved_at", "closed_at", "sla_next_due_at"]
-    )
+    Case.objects.bulk_update(worked, ["subject", "team", "assignee", "status", "resolved_at", "closed_at"])
     Case.tags.through.objects.bulk_create(tagged)
     OutboundMessage.objects.bulk_create(outbound)
     CaseEvent.objects.bulk_create(events)
     SatisfactionSurvey.objects.bulk_create(surveys)
+    # Status changes pause, stop and resume clocks: plan them again from the whole timeline.
+    sla_refresh(case_ids=[case.pk for case in worked])
 
     # auto_now_add stamps rows with the time of the seed; give them the time
     # they would have had, so "newest first" lists and ingestion lag look

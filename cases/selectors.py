@@ -1,7 +1,9 @@
 """Reads of the case domain. Each selector does its own select_related so
 callers never trigger a query per row."""
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -9,8 +11,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 
+from cases.business_time import CalendarSpec, HolidaySpec, WeeklyInterval
 from cases.choices import OPEN_STATUSES
-from cases.models import Case, Customer
+from cases.models import BusinessCalendar, Case, CaseEvent, Customer, SLAClock
+from cases.sla import TIMELINE_EVENT_KINDS, TimelineEntry, timeline_entry
 
 
 def cases_visible_to(*, user: AbstractBaseUser) -> QuerySet[Case]:
@@ -83,3 +87,61 @@ def customer_merge_suggestions(*, limit: int = 50) -> list[MergeSuggestion]:
         if len(ids) > 1
     ]
     return suggestions[:limit]
+
+
+def calendar_spec(calendar: BusinessCalendar) -> CalendarSpec:
+    """The CalendarSpec of one BusinessCalendar: uses its prefetched intervals
+    and holidays when present, else queries them (two queries)."""
+    return CalendarSpec(
+        time_zone=calendar.time_zone,
+        intervals=[
+            WeeklyInterval(row.weekday, row.opens_at, row.closes_at) for row in calendar.opening_intervals.all()
+        ],
+        holidays=[HolidaySpec(row.date, row.starts_at, row.ends_at) for row in calendar.holidays.all()],
+        always_open=calendar.always_open,
+        name=calendar.name,
+    )
+
+
+def calendar_specs(*, calendar_ids: Iterable[int]) -> dict[int, CalendarSpec]:
+    """CalendarSpec of each BusinessCalendar id, in three queries whatever their
+    number: the calendars, then their intervals and holidays prefetched.
+    Ids of no calendar are left out."""
+    calendars = BusinessCalendar.objects.filter(id__in=list(calendar_ids)).prefetch_related(
+        "opening_intervals", "holidays"
+    )
+    return {calendar.id: calendar_spec(calendar) for calendar in calendars}
+
+
+def case_timelines(*, case_ids: Iterable[int]) -> dict[int, list[TimelineEntry]]:
+    """The clock facts of each case's timeline (messages and status changes), in one query."""
+    timelines: dict[int, list[TimelineEntry]] = defaultdict(list)
+    rows = CaseEvent.objects.filter(case_id__in=list(case_ids), kind__in=TIMELINE_EVENT_KINDS).values_list(
+        "case_id", "kind", "occurred_at", "payload"
+    )
+    for case_id, kind, occurred_at, payload in rows:
+        entry = timeline_entry(kind, occurred_at, payload or {})
+        if entry is not None:
+            timelines[case_id].append(entry)
+    return dict(timelines)
+
+
+@dataclass(frozen=True, slots=True)
+class ClockMarks:
+    """What a stored clock keeps across re-plans: the scan's record of its alerts."""
+
+    id: int
+    started_at: dt.datetime
+    warned_at: dt.datetime | None
+    breach_recorded_at: dt.datetime | None
+
+
+def clock_marks(*, case_ids: Iterable[int]) -> dict[int, dict[tuple[str, int], ClockMarks]]:
+    """Each case's stored clocks by (target, cycle), in one query."""
+    marks: dict[int, dict[tuple[str, int], ClockMarks]] = defaultdict(dict)
+    rows = SLAClock.objects.filter(case_id__in=list(case_ids)).values_list(
+        "case_id", "target", "cycle", "id", "started_at", "warned_at", "breach_recorded_at"
+    )
+    for case_id, target, cycle, pk, started_at, warned_at, breach_recorded_at in rows:
+        marks[case_id][(target, cycle)] = ClockMarks(pk, started_at, warned_at, breach_recorded_at)
+    return dict(marks)

@@ -255,6 +255,9 @@ class OutboundMessage(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="outbound_messages"
     )
     text = models.TextField()
+    is_automatic = models.BooleanField(
+        default=False, help_text="An automatic acknowledgement or a bot's message: it never stops an SLA clock."
+    )
     status = models.CharField(max_length=16, choices=OutboundStatus.choices, default=OutboundStatus.QUEUED)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     attempts = models.PositiveIntegerField(default=0)

@@ -172,6 +172,8 @@ CELERY_TASK_ROUTES = {
     "channels.publish_outbound": {"queue": "outbound"},
     "channels.retry_outbound": {"queue": "outbound"},
     "channels.*": {"queue": "ingest"},
+    "cases.scan_sla": {"queue": "sla"},
+    "cases.refresh_open_cases_sla": {"queue": "sla"},
     "cases.*": {"queue": "default"},
 }
 CELERY_BEAT_SCHEDULE: dict = {
@@ -180,6 +182,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Safety nets: deliveries and replies whose task was lost (a broker restart) or is due a retry.
     "retry-raw-events": {"task": "channels.retry_raw_events", "schedule": 60.0},
     "retry-outbound": {"task": "channels.retry_outbound", "schedule": 60.0},
+    # SLA warnings, breaches and escalations as they come due.
+    "scan-sla": {"task": "cases.scan_sla", "schedule": 60.0, "options": {"expires": 55}},
 }
 
 # --- Channels --------------------------------------------------------------------

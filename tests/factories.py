@@ -200,3 +200,24 @@ class KpiRollupFactory(factory.django.DjangoModelFactory):
     metric = "first_response_minutes_median"
     value = 42.0
     sample_size = 10
+
+
+class SLAClockFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.SLAClock
+
+    case = factory.SubFactory(CaseFactory)
+    target = "first_response"
+    started_at = factory.LazyAttribute(lambda clock: clock.case.first_message_at)
+    due_at = factory.LazyAttribute(lambda clock: clock.started_at + dt.timedelta(hours=1))
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    case = factory.SubFactory(CaseFactory)
+    kind = "sla_breach"
+    message = "SC-1: first response overdue"
+    dedupe_key = factory.Sequence(lambda n: f"case:{n}:first_response:1:breach")

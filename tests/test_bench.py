@@ -21,7 +21,13 @@ def test_a_small_make_bench_prints_the_table_and_writes_the_results(tmp_path):
     output = tmp_path / "results.json"
 
     finished = subprocess.run(
-        ["make", "-s", "bench", "SIZE=2000", f"BENCH_ARGS=--repeats 1 --requests 5 --output {output}"],
+        [
+            "make",
+            "-s",
+            "bench",
+            "SIZE=2000",
+            f"BENCH_ARGS=--repeats 1 --requests 5 --sla-open-cases 2000 --output {output}",
+        ],
         cwd=ROOT,
         env={**os.environ, "BENCH_DATABASE_URL": bench_url},
         capture_output=True,
@@ -41,14 +47,22 @@ def test_a_small_make_bench_prints_the_table_and_writes_the_results(tmp_path):
         "page /console/ as agent",
         "page /kpis/ as manager",
         "webhooks: processing",
+        "SLA scan: a pass a minute",
+        "2,000 open cases",
+        "SLA scan: backlog pass",
         "console case view",
     ):
         assert row in body
     assert "skipped: not built yet: the agent console (issue 7)" in body
+    assert "SLAs (issue 6)" not in body
     report = json.loads(output.read_text())
     (size,) = report["sizes"]
     assert size["ingest"]["posts"] == 2000 and size["ingest"]["stored"] == 2000
     assert size["generate"]["posts"] == 2000
     assert set(size["pages"]) == {"console_inbox", "console_inbox_manager", "kpi_dashboard_raw"}
     assert all(page["queries"] > 0 for page in size["pages"].values())
+    sla = report["sla_scan"]
+    assert sla["open_cases"] == 2000 and sla["clocks"] > 2000
+    assert sla["backlog"]["cases"] > 0 and sla["backlog"]["queries"] > 0
+    assert sla["plan"]["nodes"] and sla["backlog"]["plan"]["nodes"]  # which plan is not judged at this size
     assert report["table"] == lines[: len(report["table"])]

@@ -6,6 +6,8 @@ from cases.models.calendars import OpeningInterval as OpeningInterval
 from cases.models.cases import Case as Case
 from cases.models.cases import CaseEvent as CaseEvent
 from cases.models.customers import Customer as Customer
+from cases.models.notifications import Notification as Notification
+from cases.models.sla import SLAClock as SLAClock
 from cases.models.sla import SLAPolicy as SLAPolicy
 from cases.models.teams import AgentProfile as AgentProfile
 from cases.models.teams import CannedResponse as CannedResponse

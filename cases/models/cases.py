@@ -61,6 +61,11 @@ class Case(models.Model):
     sla_next_due_at = models.DateTimeField(
         null=True, blank=True, help_text="The earliest pending due time: what the SLA scan and 'breaching soon' read."
     )
+    sla_next_alert_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The earliest warning or breach not yet recorded: what the SLA scan selects on.",
+    )
     sla_warned = models.BooleanField(default=False)
     first_response_breached = models.BooleanField(default=False)
     next_response_breached = models.BooleanField(default=False)
@@ -88,11 +93,17 @@ class Case(models.Model):
             ("reassign_case", "Can assign cases to other agents"),
         ]
         indexes = [
-            # The SLA scan: open cases by their nearest due time.
+            # "Breaching soon": open cases by their nearest due time.
             models.Index(
                 fields=["sla_next_due_at"],
                 condition=models.Q(status__in=OPEN_STATUSES, sla_next_due_at__isnull=False),
                 name="case_open_next_due_idx",
+            ),
+            # The SLA scan selects on this one: open cases with an alert to record.
+            models.Index(
+                fields=["sla_next_alert_at"],
+                condition=models.Q(status__in=OPEN_STATUSES, sla_next_alert_at__isnull=False),
+                name="case_open_next_alert_idx",
             ),
             # Inbox views: by assignee, by team, by status, newest first.
             models.Index(fields=["assignee", "status", "-created_at"], name="case_assignee_status_idx"),

@@ -1,13 +1,24 @@
-"""SLA policies: which promise applies to a case, and its targets.
+"""SLA policies (the promise admins configure) and SLA clocks (how each case kept it).
 
-Selecting a policy and computing due times belong to cases.sla; this module
-holds only the configuration that admins edit.
+Selecting a policy and planning clocks belong to cases.sla; writing clocks
+to cases.services.sla. SLAClock rows are derived from a case's timeline and
+its policy, so they can always be recomputed; only the scan's bookkeeping
+(warned_at, breach_recorded_at) is state of its own.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from cases.choices import ChannelKind, CustomerTier, EngagementType, EscalationAction, Priority
+from cases.choices import (
+    ChannelKind,
+    ClockState,
+    ClockStop,
+    CustomerTier,
+    EngagementType,
+    EscalationAction,
+    Priority,
+    SLATarget,
+)
 from socialcrm.db import choices_check, range_check
 
 
@@ -95,5 +106,72 @@ class SLAPolicy(models.Model):
             and self.resolution_minutes < self.first_response_minutes
         ):
             raise ValidationError("The resolution target cannot be shorter than the first-response target.")
+        if (
+            self.next_response_minutes
+            and self.resolution_minutes
+            and self.resolution_minutes < self.next_response_minutes
+        ):
+            raise ValidationError("The resolution target cannot be shorter than the next-response target.")
         if self.escalation_action == EscalationAction.REASSIGN_TO_TEAM and not self.escalation_team_id:
             raise ValidationError({"escalation_team": "Choose the team that escalated cases move to."})
+
+
+class SLAClock(models.Model):
+    """One clock of one case: the first response, each next-response cycle, or the resolution.
+
+    Started at a customer message (as posted on the channel); stopped by the
+    first public, human agent reply after it (response clocks) or by
+    resolving the case (all clocks). The resolution clock pauses while the
+    policy says so (pending, on hold) and resumes on reopening; its
+    business minutes count only running time. `breached` is true when the
+    clock ran past its due time (still running, or stopped late).
+    """
+
+    # The unique (case, target, cycle) index serves lookups by case.
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="sla_clocks", db_index=False)
+    target = models.CharField(max_length=16, choices=SLATarget.choices)
+    cycle = models.PositiveSmallIntegerField(default=1, help_text="1 for first response and resolution; n for next.")
+    policy = models.ForeignKey(SLAPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField()
+    warn_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, help_text="Empty: the policy sets no target, or paused.")
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    stop_reason = models.CharField(max_length=16, choices=ClockStop.choices, blank=True)
+    state = models.CharField(max_length=16, choices=ClockState.choices, default=ClockState.RUNNING)
+    breached = models.BooleanField(default=False)
+    business_minutes = models.FloatField(
+        null=True, blank=True, help_text="Business minutes the clock ran, when it stopped or paused."
+    )
+    # The scan's bookkeeping: each alert is recorded once.
+    warned_at = models.DateTimeField(null=True, blank=True)
+    breach_recorded_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["case", "started_at", "target", "cycle"]
+        verbose_name = "SLA clock"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "target", "cycle"], name="sla_clock_unique_cycle"),
+            choices_check("target", SLATarget, "sla_clock_target_valid"),
+            choices_check("state", ClockState, "sla_clock_state_valid"),
+            models.CheckConstraint(
+                condition=models.Q(stop_reason="") | models.Q(stop_reason__in=ClockStop.values),
+                name="sla_clock_stop_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state=ClockState.STOPPED) | models.Q(stopped_at__isnull=False),
+                name="sla_clock_stopped_has_time",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(business_minutes__isnull=True) | models.Q(business_minutes__gte=0),
+                name="sla_clock_minutes_nonneg",
+            ),
+        ]
+        indexes = [
+            # KPIs: clocks stopped in a period, per target.
+            models.Index(fields=["target", "stopped_at"], name="sla_clock_target_stopped_idx"),
+        ]
+
+    def __str__(self) -> str:
+        cycle = f" #{self.cycle}" if self.target == SLATarget.NEXT_RESPONSE else ""
+        return f"{self.get_target_display()}{cycle} on SC-{self.case_id} ({self.state})"

@@ -12,8 +12,9 @@ first_message_at is the first customer post's time, first_responded_at
 the first brand reply at or after it, resolved and closed cases have
 resolved_at (closed ones closed_at, after their last post), the clocks
 and sentiments are minima and maxima over the posts; priority, SLA policy
-and due times come from cases.priority and cases.sla, as the pipeline
-computes them; surveys are answered after they are sent, and a survey's
+and SLA clocks come from cases.priority and cases.sla, as the pipeline
+computes them (warnings and breaches due before the anchor recorded, as
+the scan would have by then); surveys are answered after they are sent, and a survey's
 score is set exactly when it was answered. Nothing happens after the anchor.
 """
 
@@ -23,11 +24,12 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from cases.choices import DONE_STATUSES, CaseEventKind, CaseStatus, CustomerTier, InfluenceTier, Intent
+from cases.choices import DONE_STATUSES, CaseEventKind, CaseStatus, CustomerTier, InfluenceTier, Intent, SLATarget
 from cases.priority import PriorityFacts, priority_for
-from cases.sla import PolicyFacts, due_times, select_policy
+from cases.sla import CUSTOMER, REPLY, STATUS, PolicyFacts, TimelineEntry, plan_clocks, select_policy
 from channels_app.datagen import texts
 from channels_app.pipeline.thread import case_subject
+from channels_app.understand.closing import is_closing_remark
 
 CASE_COLUMNS = (
     "id",
@@ -50,9 +52,13 @@ CASE_COLUMNS = (
     "closed_at",
     "sla_policy_id",
     "first_response_due_at",
+    "next_response_due_at",
     "resolution_due_at",
     "sla_next_due_at",
+    "sla_next_alert_at",
+    "sla_warned",
     "first_response_breached",
+    "next_response_breached",
     "resolution_breached",
     "sentiment_start",
     "sentiment_latest",
@@ -61,6 +67,23 @@ CASE_COLUMNS = (
     "updated_at",
 )
 EVENT_COLUMNS = ("case_id", "kind", "actor_id", "post_id", "payload", "occurred_at", "created_at")
+CLOCK_COLUMNS = (
+    "case_id",
+    "target",
+    "cycle",
+    "policy_id",
+    "started_at",
+    "warn_at",
+    "due_at",
+    "stopped_at",
+    "stop_reason",
+    "state",
+    "breached",
+    "business_minutes",
+    "warned_at",
+    "breach_recorded_at",
+    "updated_at",
+)
 SURVEY_COLUMNS = ("case_id", "token", "sent_at", "answered_at", "score", "comment")
 SURVEY_SHARE, ANSWERED_SHARE = 0.45, 0.55
 SCORE_WEIGHTS = {5: 40, 4: 27, 3: 13, 2: 10, 1: 10}
@@ -199,11 +222,44 @@ class CaseWork:
                 priority=priority, channel_kind=kind, customer_tier=customer.tier, engagement_type=opening.engagement
             ),
         )
-        due = due_times(policy, first_message_at)
         done = status in DONE_STATUSES
-        # As the SLA scan would have flagged them by the anchor.
-        first_breached = due.first_response is not None and (first_responded_at or anchor) > due.first_response
-        resolution_breached = due.resolution is not None and (resolved_at or anchor) > due.resolution
+        closing = {post.id for post in inbound if is_closing_remark(post.text, post.intent)}
+        timeline = [
+            TimelineEntry(post.posted_at, CUSTOMER if post.author is not None else REPLY, counts=post.id not in closing)
+            for post in posts
+        ]
+        timeline += [TimelineEntry(at(offset), STATUS, status=new) for offset, _old, new, _actor, _why in work.changes]
+        plan = plan_clocks(
+            policy=policy,
+            calendar=self.world.calendars.get(policy.calendar_id) if policy and policy.calendar_id else None,
+            timeline=timeline,
+            now=anchor,
+        )
+        for clock in plan.clocks:  # as the SLA scan would have recorded them by the anchor
+            until = min(clock.stopped_at or anchor, anchor)
+            if clock.warn_at and clock.warn_at <= until and (clock.due_at is None or clock.warn_at < clock.due_at):
+                clock.warned_at = clock.warn_at
+            if clock.due_at and clock.due_at <= until and clock.stopped_at is None:
+                clock.breach_recorded_at = clock.due_at
+            chunk.clocks.append(
+                (
+                    case_id,
+                    clock.target,
+                    clock.cycle,
+                    policy.pk if policy else None,
+                    clock.started_at,
+                    clock.warn_at,
+                    clock.due_at,
+                    clock.stopped_at,
+                    clock.stop_reason,
+                    clock.state,
+                    clock.breached,
+                    clock.business_minutes,
+                    clock.warned_at,
+                    clock.breach_recorded_at,
+                    until,
+                )
+            )
         created_at = posts[opener].posted_at + STORED_AFTER
         updated_at = max(filter(None, (closed_at, resolved_at, posts[-1].posted_at + STORED_AFTER)))
         team_id = self.team_ids[work.team] if work.team else None
@@ -229,11 +285,15 @@ class CaseWork:
                 resolved_at,
                 closed_at,
                 policy.pk if policy else None,
-                due.first_response,
-                due.resolution,
-                due.earliest_pending(responded=first_responded_at is not None, resolved=done),
-                first_breached,
-                resolution_breached,
+                plan.first_response_due_at,
+                plan.next_response_due_at,
+                plan.resolution_due_at,
+                plan.next_due_at,
+                plan.next_alert_at,
+                any(clock.warned_at for clock in plan.clocks),
+                plan.breached(SLATarget.FIRST_RESPONSE),
+                plan.breached(SLATarget.NEXT_RESPONSE),
+                plan.breached(SLATarget.RESOLUTION),
                 inbound[0].polarity,
                 latest.polarity,
                 latest.label,
@@ -250,7 +310,7 @@ class CaseWork:
                     kind_of,
                     None,
                     post.id,
-                    {"external_id": post.external_id},
+                    {"external_id": post.external_id} | ({"closing": True} if post.id in closing else {}),
                     post.posted_at,
                     post.posted_at + STORED_AFTER,
                 )

@@ -120,6 +120,7 @@ class Chunk:
     posts: list[GenPost] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)
     surveys: list[tuple] = field(default_factory=list)
+    clocks: list[tuple] = field(default_factory=list)
 
 
 class Planner:

@@ -21,8 +21,10 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from cases import demo, demo_texts
+from cases.business_time import CalendarSpec
 from cases.choices import ChannelKind
 from cases.models import AgentProfile, SLAPolicy, Team
+from cases.selectors import calendar_specs
 from channels_app.models import Channel
 from channels_app.pipeline.classify import ChannelVocabulary
 
@@ -123,6 +125,7 @@ class World:
     teams: dict[str, Team]
     agents: dict[str, list[tuple[int, str]]]  # by team key: (user id, username)
     policies: list[SLAPolicy]
+    calendars: dict[int, CalendarSpec] = field(default_factory=dict)  # of the policies, by calendar id
     by_brand: dict[str, list[GenChannel]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -186,7 +189,8 @@ def world_ensure(*, posts: int, anchor) -> World:
                 channels.append(GenChannel(model.pk, kind, brand, vocabulary, model))
         agents = _ensure_agents(agent_count(posts), teams)
         policies = list(SLAPolicy.objects.filter(is_active=True).order_by("position", "id"))
-    return World(channels=channels, teams=teams, agents=agents, policies=policies)
+        calendars = calendar_specs(calendar_ids={policy.calendar_id for policy in policies if policy.calendar_id})
+    return World(channels=channels, teams=teams, agents=agents, policies=policies, calendars=calendars)
 
 
 def _ensure_agents(count: int, teams: dict[str, Team]) -> dict[str, list[tuple[int, str]]]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Max
 
-from cases.models import Case, CaseEvent, Customer
+from cases.models import Case, CaseEvent, Customer, SLAClock
 from channels_app.datagen import casework, people
 from channels_app.datagen.threads import Chunk
 from channels_app.models import SocialPost, SocialProfile
@@ -67,6 +67,7 @@ class ChunkRows:
     posts: list[tuple]
     events: list[tuple]
     surveys: list[tuple]
+    clocks: list[tuple]
 
     @property
     def last_ids(self) -> dict[str, int]:
@@ -129,6 +130,7 @@ def chunk_rows(chunk: Chunk) -> ChunkRows:
         posts=posts,
         events=chunk.events,
         surveys=chunk.surveys,
+        clocks=chunk.clocks,
     )
 
 
@@ -147,3 +149,4 @@ def write_chunk(rows: ChunkRows) -> None:
         insert_rows(SocialPost, POST_COLUMNS, rows.posts, returning=False)
         insert_rows(CaseEvent, casework.EVENT_COLUMNS, rows.events, returning=False)
         insert_rows(SatisfactionSurvey, casework.SURVEY_COLUMNS, rows.surveys, returning=False)
+        insert_rows(SLAClock, casework.CLOCK_COLUMNS, rows.clocks, returning=False)

@@ -8,8 +8,10 @@ bulk queries whatever the batch size:
 2. identity: profiles and customers (pipeline.identity);
 3. understand: sentiment, language, intent, engagement type, actionable;
 4. thread: which case each post belongs to (pipeline.thread);
-5. clocks, priority and SLA due times of every touched case
-   (cases.priority, cases.sla), and the CaseEvents of the timeline.
+5. priority and SLA clocks of every touched case (cases.priority; the
+   clocks planned by cases.sla from the case's whole timeline, stored and
+   new, and written with cases.services.sla), and the CaseEvents of the
+   timeline.
 Ingesting the same posts twice changes nothing; the result does not depend
 on the order in which posts arrive.
 """
@@ -23,10 +25,12 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cases.choices import DONE_STATUSES, CaseEventKind, CaseStatus, EngagementType, Intent, SentimentLabel
-from cases.models import Case, CaseEvent, SLAPolicy
+from cases.choices import CaseEventKind, CaseStatus, EngagementType, Intent, SentimentLabel
+from cases.models import Case, CaseEvent, SLAClock
 from cases.priority import PriorityFacts, priority_for
-from cases.sla import PolicyFacts, due_times, select_policy
+from cases.selectors import ClockMarks, case_timelines, clock_marks
+from cases.services.sla import CASE_SLA_FIELDS, SLAConfig, sla_plan_case, sla_write_clocks
+from cases.sla import CasePlan, TimelineEntry, timeline_entry
 from channels_app.choices import Direction
 from channels_app.models import Channel, SocialPost, SocialProfile
 from channels_app.pipeline.bulk import any_of, insert_objects, insert_rows
@@ -35,6 +39,7 @@ from channels_app.pipeline.identity import resolve_authors
 from channels_app.pipeline.normalized import NormalizedPost
 from channels_app.pipeline.thread import CaseState, Node, Threader
 from channels_app.understand import analyze_sentiment, classify_intent, detect_language
+from channels_app.understand.closing import is_closing_remark
 
 STORED_NODE_FIELDS = (
     "id",
@@ -100,7 +105,7 @@ class Ingestor:
             actionable_rules=channel.actionable_rules,
         )
         self.reopen_window = dt.timedelta(days=self.vocabulary.rules["reopen_window_days"])
-        self.policies = list(SLAPolicy.objects.filter(is_active=True).order_by("position", "id"))
+        self.sla = SLAConfig()
 
     def ingest(self, posts: Sequence[NormalizedPost]) -> IngestResult:
         """Prepare and commit one batch."""
@@ -238,6 +243,8 @@ class Ingestor:
                 actionable=actionable,
                 verified=bool(profile and profile.verified),
                 is_new=True,
+                closing=item.inbound and is_closing_remark(post.text, item.intent),
+                automatic=not item.inbound and post.is_automatic,
             )
             threader.add(node)
             # Columns of POST_COLUMNS after channel_id and before case_id.
@@ -323,6 +330,7 @@ class Ingestor:
                     actionable=False,
                     verified=bool(profile and profile.verified),
                     is_new=False,
+                    closing=row.direction == Direction.INBOUND and is_closing_remark(row.text, row.intent),
                     case=cases.get(row.case_id),
                     post_id=row.pk,
                 )
@@ -335,9 +343,20 @@ class Ingestor:
         touched = [state for state in threader.states.values() if state.changed]
         verified_cases = {id(node.case) for node in nodes if node.case is not None and node.verified}
         pending = threader.events
+        timelines = self._timelines(threader, touched)
+        stored_clocks = clock_marks(case_ids=[state.case.pk for state in touched if not state.is_new])
         extra_events: list[CaseEvent] = []
+        plans: list[tuple[Case, CasePlan]] = []
         for state in touched:
-            extra_events += self._hand_on(state, verified=id(state.case) in verified_cases, now=now)
+            events, plan = self._hand_on(
+                state,
+                verified=id(state.case) in verified_cases,
+                now=now,
+                timeline=timelines.get(id(state.case), []),
+                marks=stored_clocks.get(state.case.pk, {}),
+            )
+            extra_events += events
+            plans.append((state.case, plan))
 
         new_cases = [state.case for state in touched if state.is_new]
         insert_objects(Case, new_cases)
@@ -361,12 +380,15 @@ class Ingestor:
             SocialPost.objects.filter(case=source).update(case=target)
             CaseEvent.objects.filter(case=source).update(case=target)
             source.outbound_messages.update(case=target)
+            # The source's timeline now plans the target's clocks; its own go.
+            SLAClock.objects.filter(case=source).delete()
             Case.objects.filter(pk=source.pk).update(
                 status=CaseStatus.CLOSED,
                 merged_into=target,
                 resolved_at=source.resolved_at or now,
                 closed_at=now,
                 sla_next_due_at=None,
+                sla_next_alert_at=None,
                 updated_at=now,
             )
             extra_events.append(
@@ -379,6 +401,7 @@ class Ingestor:
             case.updated_at = now
         if existing:
             Case.objects.bulk_update(existing, CASE_FIELDS_WRITTEN)
+        sla_write_clocks(plans, stored=stored_clocks)
 
         # Post events need no dedupe key: a post is stored once, and its event
         # with it, in this transaction; keys (and their index) are for writers
@@ -399,8 +422,41 @@ class Ingestor:
         ]
         insert_rows(CaseEvent, EVENT_COLUMNS, event_rows, returning=False)
 
-    def _hand_on(self, state: CaseState, *, verified: bool, now: dt.datetime) -> list[CaseEvent]:
-        """Priority and SLA due times of a touched case; events for what changed on a stored case."""
+    def _timelines(self, threader: Threader, touched: list[CaseState]) -> dict[int, list[TimelineEntry]]:
+        """The clock facts of each touched case (by id() of the case object): its
+        stored events (and those of cases merged into it) plus this batch's. One query."""
+        targets = {source.pk: target for source, target in threader.merges}
+
+        def final(case: Case) -> Case:
+            while case.pk in targets:
+                case = targets[case.pk]
+            return case
+
+        by_pk = {state.case.pk: state.case for state in touched if state.case.pk is not None}
+        by_pk.update({source.pk: source for source, _target in threader.merges})
+        timelines: dict[int, list[TimelineEntry]] = {}
+        for pk, entries in case_timelines(case_ids=list(by_pk)).items():
+            timelines.setdefault(id(final(by_pk[pk])), []).extend(entries)
+        for event in threader.events:
+            entry = timeline_entry(event.kind, event.occurred_at, event.payload)
+            if entry is not None:
+                timelines.setdefault(id(event.case), []).append(entry)
+        for state in touched:
+            for _old, new, _why, at in state.status_changes:
+                entry = timeline_entry(CaseEventKind.STATUS_CHANGE, at, {"to": new})
+                timelines.setdefault(id(state.case), []).append(entry)
+        return timelines
+
+    def _hand_on(
+        self,
+        state: CaseState,
+        *,
+        verified: bool,
+        now: dt.datetime,
+        timeline: list[TimelineEntry],
+        marks: dict[tuple[str, int], ClockMarks],
+    ) -> tuple[list[CaseEvent], CasePlan]:
+        """Priority and SLA clocks of a touched case; events for what changed on a stored case."""
         case = state.case
         customer = case.customer
         events = []
@@ -416,30 +472,18 @@ class Ingestor:
                 engagement_type=case.engagement_type,
             )
         )
-        policy = select_policy(
-            self.policies,
-            PolicyFacts(
-                priority=case.priority,
-                channel_kind=self.channel.kind,
-                customer_tier=customer.tier,
-                engagement_type=case.engagement_type,
-            ),
+        plan = sla_plan_case(
+            case, config=self.sla, channel_kind=self.channel.kind, timeline=timeline, marks=marks, now=now
         )
-        due = due_times(policy, case.first_message_at)
-        case.sla_policy = policy
-        case.first_response_due_at = due.first_response
-        case.resolution_due_at = due.resolution
-        case.sla_next_due_at = due.earliest_pending(
-            responded=case.first_responded_at is not None, resolved=case.status in DONE_STATUSES
-        )
+        policy = case.sla_policy
         if state.is_new:
-            return events
-        for old_status, new_status, why in state.status_changes:
+            return events, plan
+        for old_status, new_status, why, at in state.status_changes:
             events.append(
                 CaseEvent(
                     case=case,
                     kind=CaseEventKind.STATUS_CHANGE,
-                    occurred_at=case.last_customer_message_at or now,
+                    occurred_at=at,
                     payload={"from": old_status, "to": new_status, "reason": why},
                 )
             )
@@ -458,10 +502,14 @@ class Ingestor:
                     case=case,
                     kind=CaseEventKind.SLA_RECOMPUTED,
                     occurred_at=now,
-                    payload={"policy": policy.pk if policy else None, "previous_policy": old_policy},
+                    payload={
+                        "reason": "priority or facts changed with a new message",
+                        "policy": policy.pk if policy else None,
+                        "previous_policy": old_policy,
+                    },
                 )
             )
-        return events
+        return events, plan
 
 
 POST_COLUMNS = (
@@ -500,10 +548,7 @@ CASE_FIELDS_WRITTEN = [
     "sentiment_label",
     "priority",
     "priority_score",
-    "sla_policy",
-    "first_response_due_at",
-    "resolution_due_at",
-    "sla_next_due_at",
+    *CASE_SLA_FIELDS,
     "updated_at",
 ]
 

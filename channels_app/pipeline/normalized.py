@@ -55,6 +55,7 @@ class NormalizedPost:
     conversation_id: str = ""
     is_direct: bool = False  # a DM or e-mail addressed to the brand
     is_outbound: bool | None = None  # None: decided from the channel's brand handles
+    is_automatic: bool = False  # the brand's bot or an automatic acknowledgement: no response for SLAs
     like_count: int = 0
     share_count: int = 0
     raw: dict[str, Any] = field(default_factory=dict)

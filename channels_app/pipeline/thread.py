@@ -2,8 +2,8 @@
 
 Owns Threader. Rules (docs/PIPELINE.md):
 - a post replying to a post of a joinable case joins that case (open, or
-  resolved within the channel's reopen window; an inbound non-praise
-  message reopens a resolved case);
+  resolved within the channel's reopen window; an inbound message that is
+  not a closing remark such as "thanks!" reopens a resolved case);
 - a brand reply to a post with no case opens a case for that post (the
   brand chose to engage), the reply being its first response;
 - an actionable inbound post with no case to join opens one.
@@ -53,6 +53,8 @@ class Node:
     actionable: bool
     verified: bool
     is_new: bool
+    closing: bool = False  # a customer's closing remark ("thanks!"): reopens nothing, starts no clock
+    automatic: bool = False  # a bot's or an automatic acknowledgement: stops no clock
     case: Case | None = None
     processed: bool = False
     post_id: int | None = None  # known for stored posts; given to new ones when they are written
@@ -81,8 +83,8 @@ class CaseState:
     case: Case
     is_new: bool
     changed: bool = False
-    # (from, to, why) of each status change a customer message caused.
-    status_changes: list[tuple[str, str, str]] = field(default_factory=list)
+    # (from, to, why, when) of each status change a customer message caused.
+    status_changes: list[tuple[str, str, str, dt.datetime]] = field(default_factory=list)
 
 
 class Threader:
@@ -245,24 +247,36 @@ class Threader:
                 case.intent in (Intent.OTHER, Intent.PRAISE) and node.intent != Intent.OTHER
             ):
                 case.intent = node.intent
-            if case.status == CaseStatus.RESOLVED and node.intent != Intent.PRAISE and node.is_new:
+            # A closing remark ("thanks, all sorted") leaves a resolved case resolved
+            # and a pending one pending: it is not the answer or request they wait for.
+            if case.status == CaseStatus.RESOLVED and not node.closing and node.is_new:
                 case.status = CaseStatus.OPEN
                 case.resolved_at = None
-                state.status_changes.append((CaseStatus.RESOLVED, CaseStatus.OPEN, "customer wrote again"))
-            elif case.status == CaseStatus.PENDING and node.is_new:
+                state.status_changes.append(
+                    (CaseStatus.RESOLVED, CaseStatus.OPEN, "customer wrote again", node.posted_at)
+                )
+            elif case.status == CaseStatus.PENDING and not node.closing and node.is_new:
                 case.status = CaseStatus.OPEN
-                state.status_changes.append((CaseStatus.PENDING, CaseStatus.OPEN, "customer answered"))
+                state.status_changes.append((CaseStatus.PENDING, CaseStatus.OPEN, "customer answered", node.posted_at))
             kind = CaseEventKind.INBOUND_POST
         else:
-            responds = case.first_message_at is not None and node.posted_at >= case.first_message_at
+            # An automatic acknowledgement is on the timeline but is no response.
+            human = not node.automatic
+            responds = human and case.first_message_at is not None and node.posted_at >= case.first_message_at
             if responds and (case.first_responded_at is None or node.posted_at < case.first_responded_at):
                 case.first_responded_at = node.posted_at
-            if case.last_responded_at is None or node.posted_at > case.last_responded_at:
+            if human and (case.last_responded_at is None or node.posted_at > case.last_responded_at):
                 case.last_responded_at = node.posted_at
-            if case.status == CaseStatus.NEW:
+            if human and case.status == CaseStatus.NEW:
                 case.status = CaseStatus.OPEN
             kind = CaseEventKind.OUTBOUND_REPLY
-        self.events.append(PendingEvent(case, kind, node, node.posted_at, {"external_id": node.external_id}))
+        payload = {"external_id": node.external_id}
+        # Read back by cases.sla.timeline_entry(): what starts and stops clocks.
+        if node.closing:
+            payload["closing"] = True
+        if node.automatic:
+            payload["automatic"] = True
+        self.events.append(PendingEvent(case, kind, node, node.posted_at, payload))
 
     def _merge(self, *, source: Case, target: Case) -> None:
         """Move everything of `source` into `target`.

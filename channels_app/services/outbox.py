@@ -51,9 +51,12 @@ def send_lease() -> dt.timedelta:
     return dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
-def outbound_enqueue(*, case: Case, text: str, author=None, reply_to: SocialPost | None = None) -> OutboundMessage:
+def outbound_enqueue(
+    *, case: Case, text: str, author=None, reply_to: SocialPost | None = None, is_automatic: bool = False
+) -> OutboundMessage:
     """Queue a reply on the case, answering `reply_to` (default: the customer's latest post).
-    Publishing is enqueued on commit."""
+    Publishing is enqueued on commit. An automatic message (an acknowledgement,
+    a bot's answer) is published like any other but stops no SLA clock."""
     text = (text or "").strip()
     if not text:
         raise OutboundError("a reply needs text")
@@ -67,7 +70,12 @@ def outbound_enqueue(*, case: Case, text: str, author=None, reply_to: SocialPost
     if reply_to is None:
         raise OutboundError(f"{case.reference} has no customer post to answer through a channel")
     message = OutboundMessage.objects.create(
-        case=case, channel_id=reply_to.channel_id, reply_to=reply_to, author=author, text=text
+        case=case,
+        channel_id=reply_to.channel_id,
+        reply_to=reply_to,
+        author=author,
+        text=text,
+        is_automatic=is_automatic,
     )
     _enqueue(message.pk)
     return message
@@ -157,6 +165,7 @@ def _record_sent(message: OutboundMessage, published: Published) -> OutboundMess
                     in_reply_to_id=parent.external_id if parent else "",
                     conversation_id=parent.conversation_id if parent else "",
                     is_outbound=True,
+                    is_automatic=message.is_automatic,
                     raw={"outbound_message_id": message.pk, "idempotency_key": str(message.idempotency_key)},
                 )
             ]

@@ -24,13 +24,17 @@ from cases.choices import (
     CaseEventKind,
     CaseStatus,
     ChannelKind,
+    ClockState,
+    ClockStop,
     CustomerTier,
     EngagementType,
     EscalationAction,
     InfluenceTier,
     Intent,
+    NotificationKind,
     Priority,
     SentimentLabel,
+    SLATarget,
     influence_tier_for,
 )
 from cases.models import (
@@ -62,7 +66,9 @@ from tests.factories import (
     CaseFactory,
     CustomerFactory,
     HolidayFactory,
+    NotificationFactory,
     OpeningIntervalFactory,
+    SLAClockFactory,
     SLAPolicyFactory,
     SocialProfileFactory,
     TagFactory,
@@ -107,6 +113,12 @@ ENUM_COLUMNS = [
         "canned_variant_kind_valid",
         id="canned_variant.channel_kind",
     ),
+    pytest.param(SLAClockFactory, "target", SLATarget, "sla_clock_target_valid", id="sla_clock.target"),
+    pytest.param(
+        lambda: SLAClockFactory(stopped_at=T0), "state", ClockState, "sla_clock_state_valid", id="sla_clock.state"
+    ),
+    pytest.param(SLAClockFactory, "stop_reason", ClockStop, "sla_clock_stop_reason_valid", id="sla_clock.stop_reason"),
+    pytest.param(NotificationFactory, "kind", NotificationKind, "notification_kind_valid", id="notification.kind"),
 ]
 
 
@@ -744,6 +756,45 @@ def test_customer_refresh_influence_twice_changes_nothing_the_second_time():
 
 
 # --- Every constraint is pinned -------------------------------------------------
+
+
+# --- SLA clocks and notifications --------------------------------------------
+
+
+@pins("sla_clock_unique_cycle")
+@pytest.mark.django_db
+def test_sla_clock_same_target_and_cycle_twice_on_one_case_is_refused():
+    clock = SLAClockFactory(target=SLATarget.NEXT_RESPONSE, cycle=2)
+
+    with refused("sla_clock_unique_cycle"):
+        SLAClockFactory(case=clock.case, target=SLATarget.NEXT_RESPONSE, cycle=2)
+    SLAClockFactory(case=clock.case, target=SLATarget.NEXT_RESPONSE, cycle=3)
+
+
+@pins("sla_clock_stopped_has_time")
+@pytest.mark.django_db
+def test_sla_clock_stopped_without_a_stop_time_is_refused():
+    with refused("sla_clock_stopped_has_time"):
+        SLAClockFactory(state=ClockState.STOPPED, stopped_at=None)
+
+
+@pins("sla_clock_minutes_nonneg")
+@pytest.mark.django_db
+def test_sla_clock_negative_business_minutes_are_refused():
+    SLAClockFactory(business_minutes=0.0)
+
+    with refused("sla_clock_minutes_nonneg"):
+        SLAClockFactory(business_minutes=-1.5)
+
+
+@pins("notification_dedupe_unique")
+@pytest.mark.django_db
+def test_notification_same_key_twice_for_one_recipient_is_refused():
+    first = NotificationFactory(dedupe_key="case:7:resolution:1:breach")
+    NotificationFactory(dedupe_key="case:7:resolution:1:breach")  # another recipient
+
+    with refused("notification_dedupe_unique"):
+        NotificationFactory(recipient=first.recipient, dedupe_key="case:7:resolution:1:breach")
 
 
 def test_every_constraint_of_the_cases_models_is_pinned_by_a_test():

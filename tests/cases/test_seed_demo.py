@@ -19,7 +19,6 @@ from cases import demo_texts
 from cases.choices import DONE_STATUSES, CaseStatus, ChannelKind
 from cases.demo import demo_plan, demo_posts, demo_seed
 from cases.models import CannedResponseVariant, Case, CaseEvent, Customer, SLAPolicy, Team
-from cases.sla import due_times
 from channels_app.models import Channel, OutboundMessage, SocialPost, SocialProfile
 from channels_app.pipeline import Ingestor
 from channels_app.understand import analyze_sentiment, classify_intent
@@ -275,19 +274,24 @@ def test_posts_are_understood_by_the_pipeline(seeded):
     assert not replies.filter(author__isnull=False).exists()
 
 
-def test_sla_due_times_are_set_by_the_pipeline_and_settled_by_status(seeded):
-    cases = list(Case.objects.select_related("sla_policy"))
+def test_sla_clocks_are_set_by_the_pipeline_and_settled_by_status(seeded):
+    cases = list(Case.objects.select_related("sla_policy").prefetch_related("sla_clocks"))
 
     assert all(case.sla_policy is not None for case in cases)  # the demo has a default policy
     assert {case.sla_policy.name for case in cases} >= {"Public posts on X", "Standard (business hours)"}
     for case in cases:
-        due = due_times(case.sla_policy, case.first_message_at)
-        assert (case.first_response_due_at, case.resolution_due_at) == (due.first_response, due.resolution)
-        assert due.first_response is not None and due.resolution is not None
-        expected = due.earliest_pending(
-            responded=case.first_responded_at is not None, resolved=case.status in DONE_STATUSES
-        )
-        assert case.sla_next_due_at == expected, case.status
+        clocks = {(clock.target, clock.cycle): clock for clock in case.sla_clocks.all()}
+        first, resolution = clocks["first_response", 1], clocks["resolution", 1]
+        assert first.started_at == resolution.started_at == case.first_message_at
+        assert case.first_response_due_at == first.due_at is not None
+        if case.first_responded_at is not None:
+            assert (first.state, first.stopped_at, first.stop_reason) == ("stopped", case.first_responded_at, "reply")
+        running = [clock for clock in clocks.values() if clock.state == "running"]
+        if case.status in DONE_STATUSES:
+            assert not running and case.sla_next_due_at is None, case.reference
+            assert resolution.stop_reason == "resolved"
+        else:
+            assert case.sla_next_due_at == min((c.due_at for c in running if c.due_at), default=None)
 
 
 def test_each_brand_reply_is_a_sent_message_of_its_case(seeded):

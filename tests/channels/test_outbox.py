@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from cases.choices import CaseEventKind
-from cases.models import CaseEvent
+from cases.models import CaseEvent, SLAClock
 from channels_app.choices import ChannelKind, Direction, OutboundStatus
 from channels_app.models import OutboundMessage, SocialPost
 from channels_app.pipeline import ingest_posts
@@ -91,6 +91,29 @@ def test_the_published_reply_is_the_brands_post_on_the_case_and_records_the_resp
     assert case.first_responded_at is not None
     event = CaseEvent.objects.get(case=case, kind=CaseEventKind.OUTBOUND_REPLY)
     assert (event.outbound_message_id, event.actor_id, event.post_id) == (message.pk, agent.pk, reply_post.pk)
+
+
+def test_a_published_automatic_acknowledgement_stops_no_sla_clock_and_an_agent_reply_does(
+    forum, complaint, agent, fake_api, django_capture_on_commit_callbacks
+):
+    fake_api.route("POST", "/bridge/replies", Reply(status=201, json={"id": "f-101"}))
+    with django_capture_on_commit_callbacks(execute=False):
+        ack = outbound_enqueue(
+            case=complaint.case, text="Thanks, we reply within the hour.", is_automatic=True, reply_to=complaint
+        )
+    outbound_publish(message_id=ack.pk)
+
+    case = complaint.case
+    case.refresh_from_db()
+    assert case.first_responded_at is None
+    assert SLAClock.objects.get(case=case, target="first_response").state == "running"
+
+    fake_api.route("POST", "/bridge/replies", Reply(status=201, json={"id": "f-102"}))
+    outbound_publish(message_id=queue_reply(case, agent, django_capture_on_commit_callbacks).pk)
+
+    first = SLAClock.objects.get(case=case, target="first_response")
+    assert (first.state, first.stop_reason) == ("stopped", "reply")
+    assert first.stopped_at == SocialPost.objects.get(channel=forum, external_id="f-102").posted_at
 
 
 def test_the_request_carries_the_idempotency_key_the_parent_and_a_valid_signature(

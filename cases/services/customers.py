@@ -1,5 +1,4 @@
-"""Writes of the case domain. Views, admin, tasks and commands call these;
-business rules live here, never in Model.save() or signals."""
+"""Writes about customers: their reach (influence) and merging two into one."""
 
 from django.db import transaction
 from django.db.models import Max

@@ -1,0 +1,21 @@
+"""Writes of the case domain, one module per area, re-exported here.
+
+Views, admin, tasks and commands call these; business rules live here,
+never in Model.save() or signals.
+"""
+
+from cases.services.calendars import HolidayImport as HolidayImport
+from cases.services.calendars import HolidayImportError as HolidayImportError
+from cases.services.calendars import calendar_check_intervals as calendar_check_intervals
+from cases.services.calendars import calendar_import_holidays as calendar_import_holidays
+from cases.services.cases import CaseChangeError as CaseChangeError
+from cases.services.cases import case_change_priority as case_change_priority
+from cases.services.cases import case_change_status as case_change_status
+from cases.services.cases import customer_change_tier as customer_change_tier
+from cases.services.customers import MergeError as MergeError
+from cases.services.customers import customer_merge as customer_merge
+from cases.services.customers import customer_refresh_influence as customer_refresh_influence
+from cases.services.sla import sla_refresh as sla_refresh
+from cases.services.sla import sla_refresh_open_cases as sla_refresh_open_cases
+from cases.services.sla_scan import ScanResult as ScanResult
+from cases.services.sla_scan import sla_scan as sla_scan
