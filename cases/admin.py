@@ -37,7 +37,7 @@ from django.utils.html import format_html, format_html_join
 
 from cases import selectors, services
 from cases.business_time import NoOpeningHours
-from cases.choices import ChannelKind, CustomerTier, EngagementType, Priority, SLATarget
+from cases.choices import DONE_STATUSES, CaseStatus, ChannelKind, CustomerTier, EngagementType, Priority, SLATarget
 from cases.models import (
     AgentProfile,
     BusinessCalendar,
@@ -648,6 +648,16 @@ class CustomerAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     actions = ("merge_into_oldest",)
     change_list_template = "admin/cases/customer/change_list.html"
 
+    def save_model(self, request, obj, form, change):
+        """A new tier goes through its service: the customer's open cases get their SLA policy evaluated again."""
+        if not change or "tier" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            return
+        tier, obj.tier = obj.tier, form.initial["tier"]
+        super().save_model(request, obj, form, change)
+        services.customer_change_tier(customer=obj, tier=tier, actor=request.user)
+        obj.refresh_from_db()
+
     @admin.action(description="Merge the selected customers into the oldest of them", permissions=["change"])
     def merge_into_oldest(self, request, queryset):
         customers = list(queryset.order_by("pk"))
@@ -720,6 +730,19 @@ class SLAClockInline(admin.TabularInline):
         return False
 
 
+class CaseAdminForm(forms.ModelForm):
+    def clean(self):
+        # A done case needs its resolution time (a CHECK constraint): fill it in so
+        # the form validates; case_change_status() then records the real moment.
+        data = super().clean()
+        now = timezone.now()
+        if data.get("status") in DONE_STATUSES and not data.get("resolved_at"):
+            data["resolved_at"] = now
+        if data.get("status") == CaseStatus.CLOSED and not data.get("closed_at"):
+            data["closed_at"] = now
+        return data
+
+
 @admin.register(Case)
 class CaseAdmin(CaseReferenceSearchMixin, LargeTableAdminMixin, admin.ModelAdmin):
     list_display = (
@@ -736,6 +759,7 @@ class CaseAdmin(CaseReferenceSearchMixin, LargeTableAdminMixin, admin.ModelAdmin
         "resolution_breached",
         "created_at",
     )
+    form = CaseAdminForm
     list_select_related = ("customer", "assignee", "team")
     list_filter = (
         "status",
@@ -828,6 +852,26 @@ class CaseAdmin(CaseReferenceSearchMixin, LargeTableAdminMixin, admin.ModelAdmin
         ("Sentiment", {"fields": ("sentiment_start", "sentiment_latest", "sentiment_label")}),
         ("Records", {"fields": ("merged_into", "created_at", "updated_at")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        """Status and priority go through their services: the timeline records the
+        change (who, when) and the SLA clocks are planned again."""
+        if not change or not {"status", "priority"} & set(form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        status, priority = obj.status, obj.priority
+        obj.status, obj.priority = form.initial["status"], form.initial["priority"]
+        if status != obj.status:
+            obj.resolved_at, obj.closed_at = form.initial.get("resolved_at"), form.initial.get("closed_at")
+        super().save_model(request, obj, form, change)
+        try:
+            if status != obj.status:
+                services.case_change_status(case=obj, status=status, actor=request.user, reason="changed in admin")
+            if priority != obj.priority:
+                services.case_change_priority(case=obj, priority=priority, actor=request.user)
+        except services.CaseChangeError as error:
+            self.message_user(request, str(error), level=messages.ERROR)
+        obj.refresh_from_db()
 
     @admin.display(description="case", ordering="id")
     def reference(self, obj: Case) -> str:

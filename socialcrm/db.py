@@ -1,6 +1,8 @@
-"""Database helpers shared by the apps: enums and ranges as CHECK constraints."""
+"""Database helpers shared by the apps: enums and ranges as CHECK constraints, fast bulk updates."""
 
-from django.db import models
+from collections.abc import Sequence
+
+from django.db import connection, models
 
 
 def choices_check(field: str, choices: type[models.Choices], name: str) -> models.CheckConstraint:
@@ -14,3 +16,34 @@ def range_check(field: str, low, high, name: str, *, nullable: bool = False) -> 
     if nullable:
         condition |= models.Q(**{f"{field}__isnull": True})
     return models.CheckConstraint(condition=condition, name=name)
+
+
+def bulk_update_columns(model: type[models.Model], objects: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """Write `fields` of `objects` (saved rows) in one statement.
+
+    On PostgreSQL one `UPDATE ... FROM unnest(arrays)`: Django's bulk_update
+    builds a CASE WHEN per row and column, which costs milliseconds of
+    Python per hundred rows; the arrays cost almost nothing. Elsewhere
+    (SQLite) it is bulk_update. No signals, no auto_now: pass updated_at.
+    """
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objects, fields)
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    pk = meta.pk
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in columns)
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in [pk, *columns])
+    names = ", ".join(quote(field.column) for field in [pk, *columns])
+    sql = (
+        f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "
+        f"FROM unnest({arrays}) AS v({names}) WHERE t.{quote(pk.column)} = v.{quote(pk.column)}"
+    )
+    params = [[obj.pk for obj in objects]] + [
+        [field.get_db_prep_save(getattr(obj, field.attname), connection) for obj in objects] for field in columns
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

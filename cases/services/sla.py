@@ -25,6 +25,7 @@ from cases.choices import OPEN_STATUSES, CaseEventKind, SLATarget
 from cases.models import Case, CaseEvent, SLAClock, SLAPolicy
 from cases.selectors import ClockMarks, calendar_specs, case_timelines, clock_marks
 from cases.sla import CasePlan, PolicyFacts, TimelineEntry, plan_clocks, select_policy
+from socialcrm.db import bulk_update_columns
 
 # Columns of Case that sla_plan_case() sets; callers that bulk_update cases write these.
 CASE_SLA_FIELDS = [
@@ -212,7 +213,7 @@ def sla_refresh(*, case_ids: Iterable[int], reason: str = "", actor=None, now: d
                     )
                 )
             case.updated_at = now
-        Case.objects.bulk_update(cases, [*CASE_SLA_FIELDS, "updated_at"])
+        bulk_update_columns(Case, cases, [*CASE_SLA_FIELDS, "updated_at"])
         sla_write_clocks(plans, stored=stored)
         CaseEvent.objects.bulk_create(events)
     return cases

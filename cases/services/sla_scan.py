@@ -41,6 +41,7 @@ from cases.choices import (
 from cases.models import Case, CaseEvent, Notification, SLAClock
 from cases.services.sla import sla_refresh
 from cases.sla import pending_alerts
+from socialcrm.db import bulk_update_columns
 
 ESCALATION_MAX_LATENESS = dt.timedelta(hours=24)
 MANAGERS_GROUP = "Managers"
@@ -199,11 +200,13 @@ def _scan_batch(now: dt.datetime, batch_size: int) -> ScanResult:
             alerts = [at for clock in clocks_by_case.get(case.pk, []) for at in _alerts_of(clock)]
             case.sla_next_alert_at = min(alerts) if alerts else None
             case.updated_at = now
-        SLAClock.objects.bulk_update(
+        bulk_update_columns(
+            SLAClock,
             list({id(clock): clock for clock in touched_clocks}.values()),
             ["warned_at", "breach_recorded_at", "breached"],
         )
-        Case.objects.bulk_update(
+        bulk_update_columns(
+            Case,
             cases,
             [
                 "sla_next_alert_at",

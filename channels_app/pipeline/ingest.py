@@ -40,6 +40,7 @@ from channels_app.pipeline.normalized import NormalizedPost
 from channels_app.pipeline.thread import CaseState, Node, Threader
 from channels_app.understand import analyze_sentiment, classify_intent, detect_language
 from channels_app.understand.closing import is_closing_remark
+from socialcrm.db import bulk_update_columns
 
 STORED_NODE_FIELDS = (
     "id",
@@ -400,7 +401,7 @@ class Ingestor:
         for case in existing:
             case.updated_at = now
         if existing:
-            Case.objects.bulk_update(existing, CASE_FIELDS_WRITTEN)
+            bulk_update_columns(Case, existing, CASE_FIELDS_WRITTEN)
         sla_write_clocks(plans, stored=stored_clocks)
 
         # Post events need no dedupe key: a post is stored once, and its event
