@@ -1,5 +1,6 @@
 """Database helpers shared by the apps: enums and ranges as CHECK constraints, fast bulk updates."""
 
+import json
 from collections.abc import Sequence
 
 from django.db import connection, models
@@ -19,7 +20,8 @@ def range_check(field: str, low, high, name: str, *, nullable: bool = False) -> 
 
 
 def bulk_update_columns(model: type[models.Model], objects: Sequence[models.Model], fields: Sequence[str]) -> None:
-    """Write `fields` of `objects` (saved rows) in one statement.
+    """Write `fields` of `objects` (saved rows) in one statement. For plain columns
+    (numbers, text, booleans, datetimes, foreign keys), not JSON.
 
     On PostgreSQL one `UPDATE ... FROM unnest(arrays)`: Django's bulk_update
     builds a CASE WHEN per row and column, which costs milliseconds of
@@ -42,8 +44,45 @@ def bulk_update_columns(model: type[models.Model], objects: Sequence[models.Mode
         f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "
         f"FROM unnest({arrays}) AS v({names}) WHERE t.{quote(pk.column)} = v.{quote(pk.column)}"
     )
-    params = [[obj.pk for obj in objects]] + [
-        [field.get_db_prep_save(getattr(obj, field.attname), connection) for obj in objects] for field in columns
+    # Raw attribute values: psycopg adapts datetimes, numbers, text and None
+    # itself, and get_db_prep_save per value would cost more than the query.
+    params = [[obj.pk for obj in objects]] + [[getattr(obj, field.attname) for obj in objects] for field in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def insert_ignoring_conflicts(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+    """Insert new rows, skipping any that a unique constraint already holds.
+
+    On PostgreSQL one `INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO
+    NOTHING` (bulk_create's per-row SQL building costs about 0.1 ms of Python
+    a row); elsewhere bulk_create(ignore_conflicts=True). Defaults are
+    applied by the model's constructor; auto_now_add fields are filled here.
+    """
+    if not objects:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects, ignore_conflicts=True)
+        return
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    for field in fields:
+        if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
+            for obj in objects:
+                if getattr(obj, field.attname) is None:
+                    field.pre_save(obj, add=True)
+    columns = ", ".join(quote(field.column) for field in fields)
+    arrays = ", ".join(
+        "%s::text[]::jsonb[]" if field.get_internal_type() == "JSONField" else f"%s::{field.db_type(connection)}[]"
+        for field in fields
+    )
+    params = [
+        [json.dumps(getattr(obj, field.attname)) for obj in objects]
+        if field.get_internal_type() == "JSONField"
+        else [getattr(obj, field.attname) for obj in objects]
+        for field in fields
     ]
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

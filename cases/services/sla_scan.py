@@ -41,7 +41,7 @@ from cases.choices import (
 from cases.models import Case, CaseEvent, Notification, SLAClock
 from cases.services.sla import sla_refresh
 from cases.sla import pending_alerts
-from socialcrm.db import bulk_update_columns
+from socialcrm.db import bulk_update_columns, insert_ignoring_conflicts
 
 ESCALATION_MAX_LATENESS = dt.timedelta(hours=24)
 MANAGERS_GROUP = "Managers"
@@ -218,8 +218,8 @@ def _scan_batch(now: dt.datetime, batch_size: int) -> ScanResult:
                 "updated_at",
             ],
         )
-        CaseEvent.objects.bulk_create(work.events, ignore_conflicts=True)
-        Notification.objects.bulk_create(work.notifications, ignore_conflicts=True)
+        insert_ignoring_conflicts(CaseEvent, work.events)
+        insert_ignoring_conflicts(Notification, work.notifications)
         if work.reprioritized:
             sla_refresh(case_ids=work.reprioritized, reason="priority raised by an SLA escalation", now=now)
     work.result.cases = len(cases)
