@@ -116,7 +116,10 @@ def calendar_specs(*, calendar_ids: Iterable[int]) -> dict[int, CalendarSpec]:
 def case_timelines(*, case_ids: Iterable[int]) -> dict[int, list[TimelineEntry]]:
     """The clock facts of each case's timeline (messages and status changes), in one query."""
     timelines: dict[int, list[TimelineEntry]] = defaultdict(list)
-    rows = CaseEvent.objects.filter(case_id__in=list(case_ids), kind__in=TIMELINE_EVENT_KINDS).values_list(
+    case_ids = list(case_ids)
+    if not case_ids:
+        return {}
+    rows = CaseEvent.objects.filter(case_id__in=case_ids, kind__in=TIMELINE_EVENT_KINDS).values_list(
         "case_id", "kind", "occurred_at", "payload"
     )
     for case_id, kind, occurred_at, payload in rows:
@@ -139,7 +142,10 @@ class ClockMarks:
 def clock_marks(*, case_ids: Iterable[int]) -> dict[int, dict[tuple[str, int], ClockMarks]]:
     """Each case's stored clocks by (target, cycle), in one query."""
     marks: dict[int, dict[tuple[str, int], ClockMarks]] = defaultdict(dict)
-    rows = SLAClock.objects.filter(case_id__in=list(case_ids)).values_list(
+    case_ids = list(case_ids)
+    if not case_ids:
+        return {}
+    rows = SLAClock.objects.filter(case_id__in=case_ids).values_list(
         "case_id", "target", "cycle", "id", "started_at", "warned_at", "breach_recorded_at"
     )
     for case_id, target, cycle, pk, started_at, warned_at, breach_recorded_at in rows:

@@ -188,6 +188,24 @@ class CasePlan:
         alerts = [at for clock in self.clocks for at in clock.pending_alerts()]
         return min(alerts) if alerts else None
 
+    def due_summary(self) -> tuple[dt.datetime | None, ...]:
+        """(first response, running next response, resolution, next due, next alert) in one pass."""
+        first = next_response = resolution = next_due = next_alert = None
+        for clock in self.clocks:
+            running = clock.state == ClockState.RUNNING
+            if clock.target == SLATarget.FIRST_RESPONSE:
+                first = clock.due_at
+            elif clock.target == SLATarget.NEXT_RESPONSE:
+                next_response = clock.due_at if running else None
+            else:
+                resolution = clock.due_at
+            if running and clock.due_at and (next_due is None or clock.due_at < next_due):
+                next_due = clock.due_at
+            for alert in clock.pending_alerts():
+                if next_alert is None or alert < next_alert:
+                    next_alert = alert
+        return first, next_response, resolution, next_due, next_alert
+
     def breached(self, target: str) -> bool:
         return any(clock.breached for clock in self.clocks if clock.target == target)
 

@@ -30,7 +30,10 @@ if [ -n "${REDIS_URL:-}" ]; then
   children+=($!)
   mode="PostgreSQL/Redis mode: Celery worker and beat running (logs in $var_dir/)"
 else
-  mode="embedded mode: SQLite in ${VAR_DIR:-var}/, Celery tasks run in the web process"
+  # No beat without Redis: the SLA scan runs as a loop of its own.
+  $PY manage.py scan_sla --every 60 >>"$var_dir/sla-scan.log" 2>&1 &
+  children+=($!)
+  mode="embedded mode: SQLite in ${VAR_DIR:-var}/, Celery tasks run in the web process, SLA scan every minute"
 fi
 
 base="http://127.0.0.1:${PORT}"

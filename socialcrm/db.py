@@ -56,13 +56,58 @@ def insert_ignoring_conflicts(model: type[models.Model], objects: Sequence[model
 
     On PostgreSQL one `INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO
     NOTHING` (bulk_create's per-row SQL building costs about 0.1 ms of Python
-    a row); elsewhere bulk_create(ignore_conflicts=True). Defaults are
-    applied by the model's constructor; auto_now_add fields are filled here.
+    a row); elsewhere bulk_create(ignore_conflicts=True).
     """
-    if not objects:
-        return
     if connection.vendor != "postgresql":
         model.objects.bulk_create(objects, ignore_conflicts=True)
+        return
+    _insert_unnest(model, objects, "ON CONFLICT DO NOTHING")
+
+
+def upsert_rows(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[tuple],
+    *,
+    unique_fields: Sequence[str],
+    update_fields: Sequence[str],
+) -> None:
+    """Insert rows (tuples of raw values for `fields`, attnames), or update
+    `update_fields` of the row holding the same `unique_fields`.
+
+    One `INSERT ... SELECT FROM unnest(arrays) ON CONFLICT (...) DO UPDATE`
+    on PostgreSQL, with no model instances built; bulk_create(update_conflicts=True)
+    elsewhere. Plain columns only (no JSON); fields not given take their database default.
+    """
+    if not rows:
+        return
+    meta = model._meta
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            [model(**dict(zip(fields, row, strict=True))) for row in rows],
+            update_conflicts=True,
+            unique_fields=unique_fields,
+            update_fields=update_fields,
+        )
+        return
+    quote = connection.ops.quote_name
+    by_attname = {field.attname: field for field in meta.concrete_fields}
+    column = lambda name: quote(meta.get_field(name).column)  # noqa: E731
+    typed = [by_attname[name] for name in fields]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in typed)}) "
+        f"SELECT * FROM unnest({', '.join(f'%s::{field.db_type(connection)}[]' for field in typed)}) "
+        f"ON CONFLICT ({', '.join(column(name) for name in unique_fields)}) DO UPDATE SET "
+        + ", ".join(f"{column(name)} = EXCLUDED.{column(name)}" for name in update_fields)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(values) for values in zip(*rows, strict=True)])
+
+
+def _insert_unnest(model: type[models.Model], objects: Sequence[models.Model], conflict: str) -> None:
+    """INSERT every concrete column but the primary key from typed arrays of raw
+    values (JSON as text); auto_now(_add) fields are filled as save() would."""
+    if not objects:
         return
     meta = model._meta
     fields = [field for field in meta.concrete_fields if not field.primary_key]
@@ -70,19 +115,20 @@ def insert_ignoring_conflicts(model: type[models.Model], objects: Sequence[model
     for field in fields:
         if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
             for obj in objects:
-                if getattr(obj, field.attname) is None:
+                if getattr(field, "auto_now", False) or getattr(obj, field.attname) is None:
                     field.pre_save(obj, add=True)
+    is_json = [field.get_internal_type() == "JSONField" for field in fields]
     columns = ", ".join(quote(field.column) for field in fields)
     arrays = ", ".join(
-        "%s::text[]::jsonb[]" if field.get_internal_type() == "JSONField" else f"%s::{field.db_type(connection)}[]"
-        for field in fields
+        "%s::text[]::jsonb[]" if json_field else f"%s::{field.db_type(connection)}[]"
+        for field, json_field in zip(fields, is_json, strict=True)
     )
     params = [
         [json.dumps(getattr(obj, field.attname)) for obj in objects]
-        if field.get_internal_type() == "JSONField"
+        if json_field
         else [getattr(obj, field.attname) for obj in objects]
-        for field in fields
+        for field, json_field in zip(fields, is_json, strict=True)
     ]
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING"
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM unnest({arrays}) {conflict}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -15,7 +15,7 @@ that no longer exists.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +25,7 @@ from cases.choices import OPEN_STATUSES, CaseEventKind, SLATarget
 from cases.models import Case, CaseEvent, SLAClock, SLAPolicy
 from cases.selectors import ClockMarks, calendar_specs, case_timelines, clock_marks
 from cases.sla import CasePlan, PolicyFacts, TimelineEntry, plan_clocks, select_policy
-from socialcrm.db import bulk_update_columns
+from socialcrm.db import bulk_update_columns, upsert_rows
 
 # Columns of Case that sla_plan_case() sets; callers that bulk_update cases write these.
 CASE_SLA_FIELDS = [
@@ -40,6 +40,24 @@ CASE_SLA_FIELDS = [
     "next_response_breached",
     "resolution_breached",
 ]
+# Columns of the rows sla_write_clocks() writes, in order (attnames).
+CLOCK_COLUMNS = (
+    "case_id",
+    "target",
+    "cycle",
+    "policy_id",
+    "started_at",
+    "warn_at",
+    "due_at",
+    "stopped_at",
+    "stop_reason",
+    "state",
+    "breached",
+    "business_minutes",
+    "warned_at",
+    "breach_recorded_at",
+    "updated_at",
+)
 CLOCK_FIELDS = [
     "policy",
     "started_at",
@@ -90,50 +108,46 @@ def sla_plan_case(
     """Plan a case's clocks and set its SLA columns (not saved). `marks`: its stored clocks' bookkeeping."""
     policy = config.policy_for(case, channel_kind)
     plan = plan_clocks(policy=policy, calendar=config.calendar_for(policy), timeline=timeline, now=now)
-    for clock in plan.clocks:
-        stored = marks.get(clock.key)
-        if stored is not None and stored.started_at == clock.started_at:
-            clock.warned_at, clock.breach_recorded_at = stored.warned_at, stored.breach_recorded_at
-    case.sla_policy = policy
-    case.first_response_due_at = plan.first_response_due_at
-    case.next_response_due_at = plan.next_response_due_at
-    case.resolution_due_at = plan.resolution_due_at
-    case.sla_next_due_at = plan.next_due_at
-    case.sla_next_alert_at = plan.next_alert_at
+    if marks:
+        for clock in plan.clocks:
+            stored = marks.get(clock.key)
+            if stored is not None and stored.started_at == clock.started_at:
+                clock.warned_at, clock.breach_recorded_at = stored.warned_at, stored.breach_recorded_at
+    # The id, not the descriptor: assigning through it checks the instance, and this runs per case.
+    case.sla_policy_id = policy.pk if policy else None
+    (
+        case.first_response_due_at,
+        case.next_response_due_at,
+        case.resolution_due_at,
+        case.sla_next_due_at,
+        case.sla_next_alert_at,
+    ) = plan.due_summary()
     case.sla_warned = any(clock.warned_at for clock in plan.clocks)
-    case.first_response_breached = plan.breached(SLATarget.FIRST_RESPONSE)
-    case.next_response_breached = plan.breached(SLATarget.NEXT_RESPONSE)
-    case.resolution_breached = plan.breached(SLATarget.RESOLUTION)
+    breached = {clock.target for clock in plan.clocks if clock.breached}
+    case.first_response_breached = SLATarget.FIRST_RESPONSE in breached
+    case.next_response_breached = SLATarget.NEXT_RESPONSE in breached
+    case.resolution_breached = SLATarget.RESOLUTION in breached
     return plan
 
 
 def sla_write_clocks(
-    plans: Sequence[tuple[Case, CasePlan]], *, stored: dict[int, dict[tuple[str, int], ClockMarks]]
+    plans: Sequence[tuple[Case, CasePlan]],
+    *,
+    stored: dict[int, dict[tuple[str, int], ClockMarks]],
+    insert_new: Callable[[list[tuple]], None] | None = None,
 ) -> None:
     """Write the planned clocks of saved cases (upsert by case, target, cycle) and
-    delete their stored clocks the plans no longer have. Two queries at most."""
+    delete their stored clocks the plans no longer have. Three queries at most.
+
+    `insert_new`, when given, writes the rows (CLOCK_COLUMNS) of cases that had
+    no clocks, which need no upsert: ingestion passes its COPY writer.
+    """
     now = timezone.now()
-    rows = [
-        SLAClock(
-            case_id=case.pk,
-            target=clock.target,
-            cycle=clock.cycle,
-            policy_id=case.sla_policy_id,
-            started_at=clock.started_at,
-            warn_at=clock.warn_at,
-            due_at=clock.due_at,
-            stopped_at=clock.stopped_at,
-            stop_reason=clock.stop_reason,
-            state=clock.state,
-            breached=clock.breached,
-            business_minutes=clock.business_minutes,
-            warned_at=clock.warned_at,
-            breach_recorded_at=clock.breach_recorded_at,
-            updated_at=now,
-        )
-        for case, plan in plans
-        for clock in plan.clocks
-    ]
+    fresh = [(case, plan) for case, plan in plans if case.pk not in stored] if insert_new else []
+    if fresh:
+        insert_new(_clock_rows(fresh, now))
+        plans = [(case, plan) for case, plan in plans if case.pk in stored]
+    rows = _clock_rows(plans, now)
     stale = [
         marks.id
         for case, plan in plans
@@ -142,10 +156,31 @@ def sla_write_clocks(
     ]
     if stale:
         SLAClock.objects.filter(pk__in=stale).delete()
-    if rows:
-        SLAClock.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["case", "target", "cycle"], update_fields=CLOCK_FIELDS
+    upsert_rows(SLAClock, CLOCK_COLUMNS, rows, unique_fields=["case", "target", "cycle"], update_fields=CLOCK_FIELDS)
+
+
+def _clock_rows(plans: Sequence[tuple[Case, CasePlan]], now: dt.datetime) -> list[tuple]:
+    return [
+        (
+            case.pk,
+            clock.target,
+            clock.cycle,
+            case.sla_policy_id,
+            clock.started_at,
+            clock.warn_at,
+            clock.due_at,
+            clock.stopped_at,
+            clock.stop_reason,
+            clock.state,
+            clock.breached,
+            clock.business_minutes,
+            clock.warned_at,
+            clock.breach_recorded_at,
+            now,
         )
+        for case, plan in plans
+        for clock in plan.clocks
+    ]
 
 
 def _due_summary(case: Case) -> dict[str, str | None]:

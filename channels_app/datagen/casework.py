@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from cases.choices import DONE_STATUSES, CaseEventKind, CaseStatus, CustomerTier, InfluenceTier, Intent, SLATarget
 from cases.priority import PriorityFacts, priority_for
+from cases.services.sla import CLOCK_COLUMNS as CLOCK_COLUMNS
 from cases.sla import CUSTOMER, REPLY, STATUS, PolicyFacts, TimelineEntry, plan_clocks, select_policy
 from channels_app.datagen import texts
 from channels_app.pipeline.thread import case_subject
@@ -67,23 +68,6 @@ CASE_COLUMNS = (
     "updated_at",
 )
 EVENT_COLUMNS = ("case_id", "kind", "actor_id", "post_id", "payload", "occurred_at", "created_at")
-CLOCK_COLUMNS = (
-    "case_id",
-    "target",
-    "cycle",
-    "policy_id",
-    "started_at",
-    "warn_at",
-    "due_at",
-    "stopped_at",
-    "stop_reason",
-    "state",
-    "breached",
-    "business_minutes",
-    "warned_at",
-    "breach_recorded_at",
-    "updated_at",
-)
 SURVEY_COLUMNS = ("case_id", "token", "sent_at", "answered_at", "score", "comment")
 SURVEY_SHARE, ANSWERED_SHARE = 0.45, 0.55
 SCORE_WEIGHTS = {5: 40, 4: 27, 3: 13, 2: 10, 1: 10}

@@ -29,7 +29,7 @@ from cases.choices import CaseEventKind, CaseStatus, EngagementType, Intent, Sen
 from cases.models import Case, CaseEvent, SLAClock
 from cases.priority import PriorityFacts, priority_for
 from cases.selectors import ClockMarks, case_timelines, clock_marks
-from cases.services.sla import CASE_SLA_FIELDS, SLAConfig, sla_plan_case, sla_write_clocks
+from cases.services.sla import CASE_SLA_FIELDS, CLOCK_COLUMNS, SLAConfig, sla_plan_case, sla_write_clocks
 from cases.sla import CasePlan, TimelineEntry, timeline_entry
 from channels_app.choices import Direction
 from channels_app.models import Channel, SocialPost, SocialProfile
@@ -85,6 +85,7 @@ class PreparedPost:
     subjectivity: float | None = None
     label: str = SentimentLabel.NEUTRAL
     intent: str = Intent.OTHER
+    closing: bool = False  # a closing remark ("thanks!"): see understand/closing.py
 
 
 @dataclass
@@ -145,6 +146,7 @@ class Ingestor:
                     sentiment.label,
                 )
                 item.intent = classify_intent(post.text, sentiment.label)
+                item.closing = is_closing_remark(post.text, item.intent)
             prepared.posts.append(item)
         return prepared
 
@@ -244,7 +246,7 @@ class Ingestor:
                 actionable=actionable,
                 verified=bool(profile and profile.verified),
                 is_new=True,
-                closing=item.inbound and is_closing_remark(post.text, item.intent),
+                closing=item.closing,
                 automatic=not item.inbound and post.is_automatic,
             )
             threader.add(node)
@@ -402,7 +404,11 @@ class Ingestor:
             case.updated_at = now
         if existing:
             bulk_update_columns(Case, existing, CASE_FIELDS_WRITTEN)
-        sla_write_clocks(plans, stored=stored_clocks)
+        sla_write_clocks(
+            plans,
+            stored=stored_clocks,
+            insert_new=lambda rows: insert_rows(SLAClock, CLOCK_COLUMNS, rows, returning=False),
+        )
 
         # Post events need no dedupe key: a post is stored once, and its event
         # with it, in this transaction; keys (and their index) are for writers
@@ -476,7 +482,7 @@ class Ingestor:
         plan = sla_plan_case(
             case, config=self.sla, channel_kind=self.channel.kind, timeline=timeline, marks=marks, now=now
         )
-        policy = case.sla_policy
+        policy_id = case.sla_policy_id
         if state.is_new:
             return events, plan
         for old_status, new_status, why, at in state.status_changes:
@@ -497,7 +503,7 @@ class Ingestor:
                     payload={"from": old_priority, "to": case.priority, "score": case.priority_score},
                 )
             )
-        if (policy.pk if policy else None) != old_policy:
+        if policy_id != old_policy:
             events.append(
                 CaseEvent(
                     case=case,
@@ -505,7 +511,7 @@ class Ingestor:
                     occurred_at=now,
                     payload={
                         "reason": "priority or facts changed with a new message",
-                        "policy": policy.pk if policy else None,
+                        "policy": policy_id,
                         "previous_policy": old_policy,
                     },
                 )

@@ -347,3 +347,21 @@ def test_a_warning_ratio_of_0_or_1_gives_no_warning(ratio):
     plan = plan_clocks(policy=policy(warning_ratio=ratio), calendar=None, timeline=[customer(at(0, 9))], now=at(0, 9))
 
     assert all(clock.warn_at is None for clock in plan.clocks)
+
+
+def test_the_due_summary_agrees_with_each_property():
+    plan = plan_clocks(
+        policy=policy(),
+        calendar=OFFICE,
+        timeline=[customer(at(0, 9)), reply(at(0, 9, 30)), customer(at(0, 11))],
+        now=at(0, 11),
+    )
+
+    assert plan.due_summary() == (
+        plan.first_response_due_at,
+        plan.next_response_due_at,
+        plan.resolution_due_at,
+        plan.next_due_at,
+        plan.next_alert_at,
+    )
+    assert plan.next_response_due_at == at(0, 13)

@@ -11,6 +11,7 @@ import datetime as dt
 import threading
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -280,3 +281,14 @@ def test_concurrent_scans_record_each_alert_once(default_policy):
     assert CaseEvent.objects.filter(kind=CaseEventKind.SLA_BREACH).count() == 40
     assert CaseEvent.objects.filter(kind=CaseEventKind.SLA_WARNING).count() == 40
     assert not Case.objects.filter(sla_next_alert_at__lte=minutes(75)).exists()
+
+
+def test_the_scan_command_records_what_has_come_due(channel, capsys):
+    open_cases(channel, 2)
+    Case.objects.update(sla_next_alert_at=minutes(-1))
+    SLAClock.objects.update(warn_at=minutes(-1), due_at=T0 + dt.timedelta(days=3650))
+
+    call_command("scan_sla")
+
+    assert "2 cases, 4 warnings, 0 breaches" in capsys.readouterr().out
+    assert CaseEvent.objects.filter(kind=CaseEventKind.SLA_WARNING).count() == 4
