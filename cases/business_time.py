@@ -211,6 +211,7 @@ class CalendarSpec:
             if need_last > last:
                 last += width
         table = _build(self, first, last)
+        # Replaced whole, never mutated: a concurrent reader keeps a consistent table.
         object.__setattr__(self, "_table", table)
         return table
 

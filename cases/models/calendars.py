@@ -1,7 +1,7 @@
 """Business calendars: when a team is open, in which time zone, and holidays.
 
 The arithmetic over these rows (add_business_minutes, business_minutes_between)
-lives in cases.sla; these models only hold the configuration.
+lives in cases.business_time; these models only hold the configuration.
 """
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

@@ -33,14 +33,12 @@ MINUTE = dt.timedelta(minutes=1)
 WALK = 3 * 7 * 24 * 60  # how far the reference walks: three weeks of minutes
 
 ZONES = ["UTC", "America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kolkata", "America/Sao_Paulo"]
-DST_CHANGES = [
-    dt.datetime(2026, 3, 8, 7, tzinfo=UTC),  # New York springs forward
-    dt.datetime(2026, 11, 1, 6, tzinfo=UTC),  # New York falls back
-    dt.datetime(2026, 3, 29, 1, tzinfo=UTC),  # London springs forward
-    dt.datetime(2026, 10, 25, 1, tzinfo=UTC),  # London falls back
-    dt.datetime(2026, 4, 4, 15, tzinfo=UTC),  # Lord Howe falls back 30 minutes
-    dt.datetime(2026, 10, 3, 15, 30, tzinfo=UTC),  # Lord Howe springs forward 30 minutes
-]
+DST_CHANGES = {
+    "America/New_York": [dt.datetime(2026, 3, 8, 7, tzinfo=UTC), dt.datetime(2026, 11, 1, 6, tzinfo=UTC)],
+    "Europe/London": [dt.datetime(2026, 3, 29, 1, tzinfo=UTC), dt.datetime(2026, 10, 25, 1, tzinfo=UTC)],
+    # Lord Howe moves its clocks by 30 minutes.
+    "Australia/Lord_Howe": [dt.datetime(2026, 4, 4, 15, tzinfo=UTC), dt.datetime(2026, 10, 3, 15, 30, tzinfo=UTC)],
+}
 
 
 def t(text: str) -> dt.time:
@@ -130,10 +128,14 @@ def minute_time(minute: int) -> dt.time:
     return dt.time(minute // 60, minute % 60)
 
 
+# Any minute of the day, often one where clocks change (01:00 to 03:00) or midnight.
+WALL_MINUTES = st.one_of(st.integers(0, 1439), st.sampled_from([0, 60, 90, 120, 150, 180]))
+
+
 @st.composite
 def weekly_intervals(draw) -> list[WeeklyInterval]:
     """0-3 non-overlapping intervals a weekday; a day's last may run past midnight."""
-    days = [draw(st.lists(st.integers(0, 1439), unique=True, max_size=6).map(sorted)) for _ in range(7)]
+    days = [draw(st.lists(WALL_MINUTES, unique=True, max_size=6).map(sorted)) for _ in range(7)]
     days = [points[: len(points) // 2 * 2] for points in days]
     intervals = []
     for weekday, points in enumerate(days):
@@ -157,15 +159,14 @@ def holiday_near(draw, day: dt.date) -> HolidaySpec:
 
 
 @st.composite
-def scenarios(draw) -> tuple[CalendarSpec, dt.datetime]:
-    """A random calendar and a minute-aligned start within 2026, often near a DST change."""
-    zone = draw(st.sampled_from(ZONES))
-    start = draw(
-        st.one_of(
-            st.integers(0, 365 * 1440 - 1).map(lambda m: dt.datetime(2026, 1, 1, tzinfo=UTC) + m * MINUTE),
-            st.builds(lambda change, m: change + m * MINUTE, st.sampled_from(DST_CHANGES), st.integers(-4320, 1440)),
-        )
-    )
+def scenarios(draw, near_dst: bool = False) -> tuple[CalendarSpec, dt.datetime]:
+    """A random calendar and a minute-aligned start within 2026; with
+    `near_dst`, in a zone with DST, up to three days before one of its changes."""
+    zone = draw(st.sampled_from(sorted(DST_CHANGES) if near_dst else ZONES))
+    if near_dst:
+        start = draw(st.sampled_from(DST_CHANGES[zone])) - draw(st.integers(0, 3 * 1440)) * MINUTE
+    else:
+        start = dt.datetime(2026, 1, 1, tzinfo=UTC) + draw(st.integers(0, 365 * 1440 - 1)) * MINUTE
     spec = CalendarSpec(
         time_zone=zone,
         intervals=draw(weekly_intervals()),
@@ -175,10 +176,7 @@ def scenarios(draw) -> tuple[CalendarSpec, dt.datetime]:
     return spec, start
 
 
-@settings(max_examples=40, deadline=None)
-@given(scenarios(), st.integers(0, 5000), st.integers(0, WALK))
-def test_due_times_and_counts_match_a_minute_by_minute_walk(scenario, minutes, span):
-    spec, start = scenario
+def check_against_the_reference(spec: CalendarSpec, start: dt.datetime, minutes: int, span: int) -> None:
     if not spec.has_opening_hours:
         with pytest.raises(NoOpeningHours):
             add_business_minutes(spec, start, minutes)
@@ -195,6 +193,23 @@ def test_due_times_and_counts_match_a_minute_by_minute_walk(scenario, minutes, s
         assert due == start + offset * MINUTE
     assert business_minutes_between(spec, start, due) == minutes
     assert business_minutes_between(spec, start, start + span * MINUTE) == sum(open_minutes[:span])
+    # A target used up exactly at the first closing time is due at that closing time.
+    first_closing = next((n for n in range(1, WALK) if open_minutes[n - 1] and not open_minutes[n]), None)
+    if first_closing is not None:
+        used_up = sum(open_minutes[:first_closing])
+        assert add_business_minutes(spec, start, used_up) == start + first_closing * MINUTE
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios(), st.integers(0, 5000), st.integers(0, WALK))
+def test_due_times_and_counts_match_a_minute_by_minute_walk(scenario, minutes, span):
+    check_against_the_reference(*scenario, minutes, span)
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios(near_dst=True), st.integers(0, 5000), st.integers(0, WALK))
+def test_due_times_and_counts_match_a_minute_by_minute_walk_across_dst_changes(scenario, minutes, span):
+    check_against_the_reference(*scenario, minutes, span)
 
 
 @settings(max_examples=40, deadline=None)
@@ -296,17 +311,19 @@ def test_a_day_long_target_across_spring_forward_ends_24_real_hours_later(calend
     assert business_minutes_between(calendar, start, due) == 24 * 60
 
 
-def test_a_wall_time_in_the_spring_forward_gap_resolves_as_fold_zero():
+def test_missing_and_repeated_wall_times_resolve_as_fold_zero():
     # 02:30 does not exist on 8 March; fold=0 reads it as EST, i.e. 03:30 EDT.
-    calendar = CalendarSpec(time_zone="America/New_York", intervals=[WeeklyInterval(6, t("02:30"), t("04:00"))])
-
-    def sunday(day: int) -> float:
+    # 01:30 happens twice on 1 November; fold=0 is the first, in EDT.
+    def sunday(opens: str, closes: str, month: int, day: int) -> float:
+        calendar = CalendarSpec(time_zone="America/New_York", intervals=[WeeklyInterval(6, t(opens), t(closes))])
         return business_minutes_between(
-            calendar, local("America/New_York", 2026, 3, day), local("America/New_York", 2026, 3, day + 1)
+            calendar, local("America/New_York", 2026, month, day), local("America/New_York", 2026, month, day + 1)
         )
 
-    assert sunday(8) == 30
-    assert sunday(15) == 90
+    assert sunday("02:30", "04:00", 3, 8) == 30
+    assert sunday("02:30", "04:00", 3, 15) == 90
+    assert sunday("01:30", "03:00", 11, 1) == 150
+    assert sunday("01:30", "03:00", 11, 8) == 90
 
 
 def test_london_early_sunday_hours_shrink_and_grow_with_dst():
@@ -437,6 +454,18 @@ def test_a_calendar_without_opening_hours_raises_no_opening_hours():
         closed.next_opening(monday)
     assert not closed.is_open(monday)
     assert business_minutes_between(closed, monday, monday + dt.timedelta(days=7)) == 0.0
+
+
+def test_a_calendar_closed_by_holidays_for_twenty_years_raises_no_opening_hours():
+    first_monday = dt.date(2026, 6, 1)
+    every_monday_off = [HolidaySpec(first_monday + dt.timedelta(weeks=n)) for n in range(21 * 53)]
+    calendar = CalendarSpec(intervals=every("09:00", "10:00", days=[0]), holidays=every_monday_off)
+    start = dt.datetime(2026, 6, 1, tzinfo=UTC)
+
+    with pytest.raises(NoOpeningHours):
+        add_business_minutes(calendar, start, 1)
+    with pytest.raises(NoOpeningHours):
+        calendar.next_opening(start)
 
 
 def test_naive_datetimes_and_negative_minutes_are_refused():
