@@ -80,23 +80,6 @@ CASE_COLUMNS = (
     "created_at",
     "updated_at",
 )
-CLOCK_COLUMNS = (
-    "case_id",
-    "target",
-    "cycle",
-    "policy_id",
-    "started_at",
-    "warn_at",
-    "due_at",
-    "stopped_at",
-    "stop_reason",
-    "state",
-    "breached",
-    "business_minutes",
-    "warned_at",
-    "breach_recorded_at",
-    "updated_at",
-)
 EVENT_COLUMNS = ("case_id", "kind", "payload", "occurred_at", "created_at")
 
 
@@ -172,6 +155,7 @@ def _timeline(world: World, status: str, start: dt.datetime, first_target: int):
 def _case_rows(world: World, case_id: int, customer: tuple[int, str]):
     """The case row, its clock rows and its timeline's event rows."""
     from cases.choices import SLATarget
+    from cases.services.sla import clock_row
     from cases.sla import CUSTOMER, REPLY, PolicyFacts, plan_clocks, select_policy
 
     rng, anchor = world.rng, world.anchor
@@ -184,31 +168,9 @@ def _case_rows(world: World, case_id: int, customer: tuple[int, str]):
     timeline = _timeline(world, status, start, policy.first_response_minutes or 60)
     plan = plan_clocks(policy=policy, calendar=calendar, timeline=timeline, now=anchor)
     clocks = []
-    for clock in plan.clocks:  # as the scan would have recorded them by the anchor (channels_app.datagen)
-        until = min(clock.stopped_at or anchor, anchor)
-        if clock.warn_at and clock.warn_at <= until and (clock.due_at is None or clock.warn_at < clock.due_at):
-            clock.warned_at = clock.warn_at
-        if clock.due_at and clock.due_at <= until and clock.stopped_at is None:
-            clock.breach_recorded_at = clock.due_at
-        clocks.append(
-            (
-                case_id,
-                clock.target,
-                clock.cycle,
-                policy.pk,
-                clock.started_at,
-                clock.warn_at,
-                clock.due_at,
-                clock.stopped_at,
-                clock.stop_reason,
-                clock.state,
-                clock.breached,
-                clock.business_minutes,
-                clock.warned_at,
-                clock.breach_recorded_at,
-                until,
-            )
-        )
+    for clock in plan.clocks:
+        clock.record_alerts_until(anchor)  # as the scan would have by the anchor
+        clocks.append(clock_row(case_id, policy.pk, clock, min(clock.stopped_at or anchor, anchor)))
     customer_times = [entry.at for entry in timeline if entry.kind == CUSTOMER]
     reply_times = [entry.at for entry in timeline if entry.kind == REPLY]
     team_id, assignee_id = None, None
@@ -256,6 +218,7 @@ def build_world(open_cases: int, anchor: dt.datetime) -> dict:
     from django.db import connection, transaction
 
     from cases.models import Case, CaseEvent, Customer, SLAClock
+    from cases.services.sla import CLOCK_COLUMNS
     from channels_app.pipeline.bulk import insert_rows
 
     started = time.perf_counter()

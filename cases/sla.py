@@ -141,6 +141,14 @@ class ClockPlan:
     def key(self) -> tuple[str, int]:
         return self.target, self.cycle
 
+    def record_alerts_until(self, at: dt.datetime) -> None:
+        """Mark the warning and breach the scan would have recorded by `at` (generated worlds, benchmarks)."""
+        until = min(self.stopped_at or at, at)
+        if self.warn_at and self.warn_at <= until and (self.due_at is None or self.warn_at < self.due_at):
+            self.warned_at = self.warn_at
+        if self.due_at and self.due_at <= until and self.stopped_at is None:
+            self.breach_recorded_at = self.due_at
+
     def pending_alerts(self) -> list[dt.datetime]:
         return pending_alerts(
             state=self.state,

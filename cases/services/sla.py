@@ -24,7 +24,7 @@ from cases.business_time import CalendarSpec
 from cases.choices import OPEN_STATUSES, CaseEventKind, SLATarget
 from cases.models import Case, CaseEvent, SLAClock, SLAPolicy
 from cases.selectors import ClockMarks, calendar_specs, case_timelines, clock_marks
-from cases.sla import CasePlan, PolicyFacts, TimelineEntry, plan_clocks, select_policy
+from cases.sla import CasePlan, ClockPlan, PolicyFacts, TimelineEntry, plan_clocks, select_policy
 from socialcrm.db import bulk_update_columns, upsert_rows
 
 # Columns of Case that sla_plan_case() sets; callers that bulk_update cases write these.
@@ -159,28 +159,29 @@ def sla_write_clocks(
     upsert_rows(SLAClock, CLOCK_COLUMNS, rows, unique_fields=["case", "target", "cycle"], update_fields=CLOCK_FIELDS)
 
 
+def clock_row(case_id: int, policy_id: int | None, clock: ClockPlan, updated_at: dt.datetime) -> tuple:
+    """One SLAClock row in CLOCK_COLUMNS order."""
+    return (
+        case_id,
+        clock.target,
+        clock.cycle,
+        policy_id,
+        clock.started_at,
+        clock.warn_at,
+        clock.due_at,
+        clock.stopped_at,
+        clock.stop_reason,
+        clock.state,
+        clock.breached,
+        clock.business_minutes,
+        clock.warned_at,
+        clock.breach_recorded_at,
+        updated_at,
+    )
+
+
 def _clock_rows(plans: Sequence[tuple[Case, CasePlan]], now: dt.datetime) -> list[tuple]:
-    return [
-        (
-            case.pk,
-            clock.target,
-            clock.cycle,
-            case.sla_policy_id,
-            clock.started_at,
-            clock.warn_at,
-            clock.due_at,
-            clock.stopped_at,
-            clock.stop_reason,
-            clock.state,
-            clock.breached,
-            clock.business_minutes,
-            clock.warned_at,
-            clock.breach_recorded_at,
-            now,
-        )
-        for case, plan in plans
-        for clock in plan.clocks
-    ]
+    return [clock_row(case.pk, case.sla_policy_id, clock, now) for case, plan in plans for clock in plan.clocks]
 
 
 def _due_summary(case: Case) -> dict[str, str | None]:

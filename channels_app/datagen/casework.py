@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from cases.choices import DONE_STATUSES, CaseEventKind, CaseStatus, CustomerTier, InfluenceTier, Intent, SLATarget
 from cases.priority import PriorityFacts, priority_for
 from cases.services.sla import CLOCK_COLUMNS as CLOCK_COLUMNS
+from cases.services.sla import clock_row
 from cases.sla import CUSTOMER, REPLY, STATUS, PolicyFacts, TimelineEntry, plan_clocks, select_policy
 from channels_app.datagen import texts
 from channels_app.pipeline.thread import case_subject
@@ -219,31 +220,10 @@ class CaseWork:
             timeline=timeline,
             now=anchor,
         )
-        for clock in plan.clocks:  # as the SLA scan would have recorded them by the anchor
-            until = min(clock.stopped_at or anchor, anchor)
-            if clock.warn_at and clock.warn_at <= until and (clock.due_at is None or clock.warn_at < clock.due_at):
-                clock.warned_at = clock.warn_at
-            if clock.due_at and clock.due_at <= until and clock.stopped_at is None:
-                clock.breach_recorded_at = clock.due_at
-            chunk.clocks.append(
-                (
-                    case_id,
-                    clock.target,
-                    clock.cycle,
-                    policy.pk if policy else None,
-                    clock.started_at,
-                    clock.warn_at,
-                    clock.due_at,
-                    clock.stopped_at,
-                    clock.stop_reason,
-                    clock.state,
-                    clock.breached,
-                    clock.business_minutes,
-                    clock.warned_at,
-                    clock.breach_recorded_at,
-                    until,
-                )
-            )
+        for clock in plan.clocks:
+            clock.record_alerts_until(anchor)  # as the SLA scan would have by the anchor
+            updated = min(clock.stopped_at or anchor, anchor)
+            chunk.clocks.append(clock_row(case_id, policy.pk if policy else None, clock, updated))
         created_at = posts[opener].posted_at + STORED_AFTER
         updated_at = max(filter(None, (closed_at, resolved_at, posts[-1].posted_at + STORED_AFTER)))
         team_id = self.team_ids[work.team] if work.team else None

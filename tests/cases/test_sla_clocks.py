@@ -365,3 +365,20 @@ def test_the_due_summary_agrees_with_each_property():
         plan.next_alert_at,
     )
     assert plan.next_response_due_at == at(0, 13)
+
+
+def test_alerts_recorded_by_a_moment_are_those_the_scan_would_have_seen():
+    plan = plan_clocks(
+        policy=policy(),
+        calendar=None,
+        timeline=[customer(at(0, 9)), reply(at(0, 9, 50))],  # answered after the warning, before due
+        now=at(0, 16),
+    )
+    first, resolution = only(plan, "first_response"), only(plan, "resolution")
+
+    for clock in plan.clocks:
+        clock.record_alerts_until(at(0, 16))
+
+    assert (first.warned_at, first.breach_recorded_at) == (at(0, 9, 45), None)
+    assert (resolution.warned_at, resolution.breach_recorded_at) == (at(0, 15), None)
+    assert plan.next_alert_at == at(0, 17)  # only the resolution's breach is left
