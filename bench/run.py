@@ -43,10 +43,11 @@ GOALS = {
     "generate_posts_per_s": 1_000_000 / 600,  # 1,000,000 posts in ten minutes
     "page_median_ms": 50,  # "pages under 50 ms" at 1,000,000 posts
     "inbox_queries": 12,  # console issue
+    "inbox_p95_ms": 50,  # console issue: the inbox's p95, and at most 1.5 times its 10,000-post figure at 1,000,000
+    "case_view_queries": 20,
     "sla_scan_pass_ms": 1000,  # SLA issue: a pass over 200,000 open cases, on an index
 }
 SKIPPED = [
-    ("console case view", "not built yet: the agent console (issue 7)"),
     ("KPI dashboard from rollups", "not built yet: KPI rollups (issue 9)"),
 ]
 
@@ -198,8 +199,11 @@ def table(results: list[dict], sla: dict | None = None) -> list[str]:
             ok = page["median_ms"] < GOALS["page_median_ms"]
             goal = f"median < {GOALS['page_median_ms']} ms"
             if name.startswith("console_inbox"):
-                ok = ok and page["queries"] <= GOALS["inbox_queries"]
-                goal += f", <= {GOALS['inbox_queries']} queries"
+                ok = page["p95_ms"] < GOALS["inbox_p95_ms"] and page["queries"] <= GOALS["inbox_queries"]
+                goal = f"p95 < {GOALS['inbox_p95_ms']} ms, <= {GOALS['inbox_queries']} queries"
+            elif name == "console_case":
+                ok = ok and page["queries"] <= GOALS["case_view_queries"]
+                goal += f", <= {GOALS['case_view_queries']} queries"
             rows.append(
                 (
                     f"page {page['path']} as {page['as']}",

@@ -134,7 +134,11 @@ class SocialProfile(models.Model):
 
     class Meta:
         ordering = ["kind", "handle"]
-        indexes = [models.Index("kind", Lower("handle"), name="profile_kind_handle_lower_idx")]
+        indexes = [
+            models.Index("kind", Lower("handle"), name="profile_kind_handle_lower_idx"),
+            # The console's search by handle, whatever the channel kind.
+            models.Index(Lower("handle"), name="profile_handle_lower_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["kind", "external_user_id"], name="profile_unique_external_id_per_kind"),
             choices_check("kind", ChannelKind, "profile_kind_valid"),

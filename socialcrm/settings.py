@@ -186,6 +186,22 @@ CELERY_BEAT_SCHEDULE: dict = {
     "scan-sla": {"task": "cases.scan_sla", "schedule": 60.0, "options": {"expires": 55}},
 }
 
+# --- Cache --------------------------------------------------------------------
+# Short-lived shared state such as who has a case open in the console
+# (cases.presence). Served: Redis, so every web process sees the same; keys
+# are prefixed, as the broker uses the same database. Embedded: memory of
+# the one web process.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "socialcrm",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "socialcrm"}}
+
 # --- Channels --------------------------------------------------------------------
 # Seconds an adapter waits for a channel's API (connect and each read).
 CHANNEL_HTTP_TIMEOUT = env_int("CHANNEL_HTTP_TIMEOUT", 15)

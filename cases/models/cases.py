@@ -105,9 +105,20 @@ class Case(models.Model):
                 condition=models.Q(status__in=OPEN_STATUSES, sla_next_alert_at__isnull=False),
                 name="case_open_next_alert_idx",
             ),
-            # Inbox views: by assignee, by team, by status, newest first.
-            models.Index(fields=["assignee", "status", "-created_at"], name="case_assignee_status_idx"),
-            models.Index(fields=["team", "status", "-created_at"], name="case_team_status_idx"),
+            # Inbox views, each in its keyset order (cases.selectors.inbox): open cases
+            # newest first (all, mine, a team's), resolved ones by resolution time.
+            models.Index(fields=["-id"], condition=models.Q(status__in=OPEN_STATUSES), name="case_open_id_idx"),
+            models.Index(
+                fields=["assignee", "-id"], condition=models.Q(status__in=OPEN_STATUSES), name="case_open_assignee_idx"
+            ),
+            models.Index(
+                fields=["team", "-id"], condition=models.Q(status__in=OPEN_STATUSES), name="case_open_team_idx"
+            ),
+            models.Index(
+                fields=["-resolved_at", "-id"],
+                condition=models.Q(status__in=DONE_STATUSES),
+                name="case_done_resolved_idx",
+            ),
             models.Index(fields=["status", "-created_at"], name="case_status_created_idx"),
             models.Index(fields=["customer", "-created_at"], name="case_customer_created_idx"),
         ]

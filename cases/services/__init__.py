@@ -12,6 +12,17 @@ from cases.services.cases import CaseChangeError as CaseChangeError
 from cases.services.cases import case_change_priority as case_change_priority
 from cases.services.cases import case_change_status as case_change_status
 from cases.services.cases import customer_change_tier as customer_change_tier
+from cases.services.console import CHANNEL_TEXT_LIMITS as CHANNEL_TEXT_LIMITS
+from cases.services.console import CaseClaimed as CaseClaimed
+from cases.services.console import StaleCase as StaleCase
+from cases.services.console import case_add_note as case_add_note
+from cases.services.console import case_assign as case_assign
+from cases.services.console import case_claim as case_claim
+from cases.services.console import case_escalate as case_escalate
+from cases.services.console import case_merge as case_merge
+from cases.services.console import case_reply as case_reply
+from cases.services.console import case_resolve as case_resolve
+from cases.services.console import case_set_tags as case_set_tags
 from cases.services.customers import MergeError as MergeError
 from cases.services.customers import customer_merge as customer_merge
 from cases.services.customers import customer_refresh_influence as customer_refresh_influence

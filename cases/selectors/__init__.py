@@ -151,3 +151,18 @@ def clock_marks(*, case_ids: Iterable[int]) -> dict[int, dict[tuple[str, int], C
     for case_id, target, cycle, pk, started_at, warned_at, breach_recorded_at in rows:
         marks[case_id][(target, cycle)] = ClockMarks(pk, started_at, warned_at, breach_recorded_at)
     return dict(marks)
+
+
+# Submodules, re-exported (imported last: they build on the selectors above).
+from cases.selectors.inbox import InboxFilters as InboxFilters  # noqa: E402
+from cases.selectors.inbox import inbox_counts as inbox_counts  # noqa: E402
+from cases.selectors.inbox import inbox_page as inbox_page  # noqa: E402
+
+# isort: split
+# The console's case page (cases.selectors.case_view).
+from cases.selectors.case_view import CasePage as CasePage  # noqa: E402
+from cases.selectors.case_view import TimelinePage as TimelinePage  # noqa: E402
+from cases.selectors.case_view import case_for_page as case_for_page  # noqa: E402
+from cases.selectors.case_view import case_page as case_page  # noqa: E402
+from cases.selectors.case_view import case_timeline as case_timeline  # noqa: E402
+from cases.selectors.case_view import latest_event_id as latest_event_id  # noqa: E402

@@ -1,0 +1,1 @@
+"""Console views, one module per page; thin: they parse input, call selectors and services, render."""
