@@ -30,7 +30,9 @@ def _busiest_open_case() -> str:
     from cases.models import Case
 
     recent = Case.objects.filter(status__in=OPEN_STATUSES).order_by("-id").values("id")[:2000]
-    case = Case.objects.filter(id__in=recent).annotate(events=Count("events")).order_by("-events", "-id").first()
+    case = (
+        Case.objects.filter(id__in=recent).annotate(event_count=Count("events")).order_by("-event_count", "-id").first()
+    )
     return f"/console/cases/{case.pk}/"
 
 
