@@ -13,7 +13,8 @@ def create_fts_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {FTS_INDEX} ON channels_app_socialpost "
-            "USING gin (to_tsvector('simple'::regconfig, text))"
+            "USING gin (to_tsvector('simple'::regconfig, text)) "
+            "WHERE direction = 'inbound' AND case_id IS NOT NULL"
         )
 
 
