@@ -1022,3 +1022,6 @@ class NotificationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     @admin.display(description="message")
     def message_preview(self, obj: Notification) -> str:
         return truncated(obj.message, 80)
+
+
+from cases import admin_priority, admin_routing  # noqa: E402,F401

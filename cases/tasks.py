@@ -26,3 +26,37 @@ def scan_sla_task() -> dict[str, int]:
 def refresh_open_cases_sla_task(reason: str = "SLA configuration changed") -> int:
     """Re-plan the clocks of every open case, after a policy or calendar edit. Idempotent."""
     return services.sla_refresh_open_cases(reason=reason)
+
+
+@shared_task(name="cases.route_case", acks_late=True, reject_on_worker_lost=True, soft_time_limit=30, time_limit=60)
+def route_case_task(case_id: int) -> int | None:
+    """Route a new case to a team and auto-assign it; returns the assignee's id, or None.
+
+    Safe to run twice: a routed case is routed again to the same team with no
+    new event, an assigned case is left alone, and a gone case is skipped."""
+    case = services.case_route(case_id=case_id)
+    return case.assignee_id if case else None
+
+
+@shared_task(
+    name="cases.assign_waiting_cases", acks_late=True, reject_on_worker_lost=True, soft_time_limit=60, time_limit=120
+)
+def assign_waiting_cases_task() -> int:
+    """Assign the unassigned cases of teams now on shift (beat). Returns how many were assigned.
+
+    Safe on several workers at once: cases are locked with SKIP LOCKED and
+    agents' profiles in id order."""
+    return services.cases_assign_waiting()
+
+
+@shared_task(name="cases.route_cases", acks_late=True, reject_on_worker_lost=True, soft_time_limit=300, time_limit=360)
+def route_cases_task(case_ids: list[int]) -> int:
+    """Route and auto-assign the cases ingestion opened in one batch; returns how many got an assignee.
+
+    Each case is routed on its own (case_route is idempotent), so a
+    redelivered batch routes nothing twice."""
+    assigned = 0
+    for case_id in case_ids:
+        case = services.case_route(case_id=case_id)
+        assigned += bool(case and case.assignee_id)
+    return assigned

@@ -184,6 +184,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "retry-outbound": {"task": "channels.retry_outbound", "schedule": 60.0},
     # SLA warnings, breaches and escalations as they come due.
     "scan-sla": {"task": "cases.scan_sla", "schedule": 60.0, "options": {"expires": 55}},
+    # Cases that waited for their team's shift, or for an agent with room.
+    "assign-waiting-cases": {"task": "cases.assign_waiting_cases", "schedule": 60.0, "options": {"expires": 55}},
 }
 
 # --- Cache --------------------------------------------------------------------

@@ -221,3 +221,19 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     kind = "sla_breach"
     message = "SC-1: first response overdue"
     dedupe_key = factory.Sequence(lambda n: f"case:{n}:first_response:1:breach")
+
+
+class PriorityWeightSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.PriorityWeightSet
+
+    name = factory.Sequence(lambda n: f"Weights {n}")
+    is_active = False  # at most one active set: tests activate the one they use
+
+
+class RoutingRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.RoutingRule
+
+    name = factory.Sequence(lambda n: f"Rule {n}")
+    team = factory.SubFactory(TeamFactory)

@@ -7,6 +7,8 @@ from cases.models.cases import Case as Case
 from cases.models.cases import CaseEvent as CaseEvent
 from cases.models.customers import Customer as Customer
 from cases.models.notifications import Notification as Notification
+from cases.models.priority import PriorityWeightSet as PriorityWeightSet
+from cases.models.routing import RoutingRule as RoutingRule
 from cases.models.sla import SLAClock as SLAClock
 from cases.models.sla import SLAPolicy as SLAPolicy
 from cases.models.teams import AgentProfile as AgentProfile

@@ -33,6 +33,11 @@ class Case(models.Model):
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.NEW)
     priority = models.CharField(max_length=16, choices=Priority.choices, default=Priority.NORMAL)
     priority_score = models.FloatField(default=0.0)
+    priority_factors = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Why the score: [name, detail, points] of each factor at its last computation (cases.priority).",
+    )
     engagement_type = models.CharField(max_length=16, choices=EngagementType.choices, default=EngagementType.REACTIVE)
     intent = models.CharField(max_length=16, choices=Intent.choices, default=Intent.OTHER)
     language = models.CharField(max_length=16, blank=True)

@@ -51,6 +51,9 @@ class AgentProfile(models.Model):
     skills = models.JSONField(default=list, blank=True, help_text='Free-form skills, e.g. ["billing", "outages"].')
     capacity = models.PositiveSmallIntegerField(default=10, help_text="Open cases at most.")
     is_available = models.BooleanField(default=True)
+    last_assigned_at = models.DateTimeField(
+        null=True, blank=True, help_text="When routing last assigned this agent a case: the round-robin turn."
+    )
     hourly_cost = models.DecimalField(
         max_digits=8, decimal_places=2, default=0, help_text="Loaded cost per hour, for cost of service."
     )

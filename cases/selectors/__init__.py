@@ -166,3 +166,16 @@ from cases.selectors.case_view import case_for_page as case_for_page  # noqa: E4
 from cases.selectors.case_view import case_page as case_page  # noqa: E402
 from cases.selectors.case_view import case_timeline as case_timeline  # noqa: E402
 from cases.selectors.case_view import latest_event_id as latest_event_id  # noqa: E402
+
+# isort: split
+# Case priority's weights, tuned in admin (cases.priority documents them).
+from cases.models import PriorityWeightSet  # noqa: E402
+from cases.priority import DEFAULT_WEIGHTS, WEIGHT_NAMES, PriorityWeights  # noqa: E402
+
+
+def priority_weights() -> PriorityWeights:
+    """The weights of case priority: the admin's active PriorityWeightSet, else
+    cases.priority.DEFAULT_WEIGHTS. One query: callers load them once per batch
+    or request, never per case."""
+    row = PriorityWeightSet.objects.filter(is_active=True).values(*WEIGHT_NAMES).first()
+    return PriorityWeights(**row) if row else DEFAULT_WEIGHTS

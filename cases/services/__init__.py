@@ -26,6 +26,10 @@ from cases.services.console import case_set_tags as case_set_tags
 from cases.services.customers import MergeError as MergeError
 from cases.services.customers import customer_merge as customer_merge
 from cases.services.customers import customer_refresh_influence as customer_refresh_influence
+from cases.services.routing import agent_set_availability as agent_set_availability
+from cases.services.routing import case_auto_assign as case_auto_assign
+from cases.services.routing import case_route as case_route
+from cases.services.routing import cases_assign_waiting as cases_assign_waiting
 from cases.services.sla import sla_refresh as sla_refresh
 from cases.services.sla import sla_refresh_open_cases as sla_refresh_open_cases
 from cases.services.sla_scan import ScanResult as ScanResult

@@ -5,6 +5,8 @@ Each records its event on the timeline and re-plans the SLA clocks
 (cases.services.sla.sla_refresh), so due times and pauses follow at once:
 a pending case's resolution clock pauses, a reopened case's resumes, a
 new priority or tier re-evaluates the policy from the original start.
+A new tier first re-scores the customer's open cases (cases.priority, with
+the admin's weights), since the tier is one of the score's factors.
 The console and the API (later issues) call these; admin calls them too.
 """
 
@@ -12,12 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
 from cases.choices import DONE_STATUSES, OPEN_STATUSES, CaseEventKind, CaseStatus, CustomerTier, Priority
 from cases.models import Case, CaseEvent, Customer
+from cases.priority import PriorityFacts, priority_for, share_velocity, waiting_minutes
+from cases.selectors import case_timelines, priority_weights
 from cases.services.sla import sla_refresh
+from cases.sla import CUSTOMER, REPLY
 
 
 class CaseChangeError(ValueError):
@@ -97,6 +103,74 @@ def customer_change_tier(*, customer: Customer, tier: str, actor=None) -> Custom
             return customer
         customer.tier = tier
         customer.save(update_fields=["tier", "updated_at"])
-        open_cases = list(customer.cases.filter(status__in=OPEN_STATUSES).values_list("pk", flat=True))
-        sla_refresh(case_ids=open_cases, reason=f"customer tier changed from {old} to {tier}", actor=actor)
+        reason = f"customer tier changed from {old} to {tier}"
+        open_cases = list(customer.cases.select_for_update().filter(status__in=OPEN_STATUSES).order_by("pk"))
+        _rescore(open_cases, customer=customer, reason=reason, now=timezone.now())
+        sla_refresh(case_ids=[case.pk for case in open_cases], reason=reason, actor=actor)
     return customer
+
+
+def _rescore(cases: list[Case], *, customer: Customer, reason: str, now: dt.datetime) -> None:
+    """Recompute the priority (score, label, factors) of a customer's cases, locked by the caller,
+    and record a priority_change event where the label moves. Five queries whatever the number
+    of cases: the weights, the customer's verified profiles, the posts' counts, the timelines,
+    the update, the events.
+
+    Virality is each case's most shared inbound post, its shares per hour between posting and
+    ingestion (the pipeline scores only the posts of the batch at hand); verified is any
+    verified profile of the customer."""
+    if not cases:
+        return
+    # Looked up by name: profiles and posts belong to channels_app, which builds on this app.
+    SocialPost = apps.get_model("channels_app", "SocialPost")
+    SocialProfile = apps.get_model("channels_app", "SocialProfile")
+    weights = priority_weights()
+    verified = SocialProfile.objects.filter(customer=customer, verified=True).exists()
+    virality: dict[int, tuple[int, int, float]] = {}
+    counts = (
+        SocialPost.objects.filter(case__in=cases, direction="inbound")
+        .exclude(share_count=0, like_count=0)
+        .values_list("case_id", "share_count", "like_count", "posted_at", "ingested_at")
+    )
+    for case_id, shares, likes, posted_at, ingested_at in counts:
+        velocity = share_velocity(shares=shares, posted_at=posted_at, observed_at=ingested_at)
+        old = virality.get(case_id, (0, 0, 0.0))
+        virality[case_id] = (max(old[0], shares), max(old[1], likes), max(old[2], velocity))
+    events = []
+    timelines = case_timelines(case_ids=[case.pk for case in cases])
+    for case in cases:
+        shares, likes, velocity = virality.get(case.pk, (0, 0, 0.0))
+        timeline = timelines.get(case.pk, [])
+        result = priority_for(
+            PriorityFacts(
+                polarity=case.sentiment_latest,
+                sentiment_label=case.sentiment_label,
+                intent=case.intent,
+                influence=customer.influence,
+                verified=verified,
+                tier=customer.tier,
+                engagement_type=case.engagement_type,
+                shares=shares,
+                likes=likes,
+                share_velocity=velocity,
+                waiting_minutes=waiting_minutes(
+                    customer_at=[entry.at for entry in timeline if entry.kind == CUSTOMER and entry.counts],
+                    replied_at=[entry.at for entry in timeline if entry.kind == REPLY and entry.counts],
+                ),
+            ),
+            weights,
+        )
+        if result.label != case.priority:
+            events.append(
+                CaseEvent(
+                    case=case,
+                    kind=CaseEventKind.PRIORITY_CHANGE,
+                    occurred_at=now,
+                    payload={"from": case.priority, "to": result.label, "score": result.score, "reason": reason},
+                )
+            )
+        case.priority, case.priority_score = result.label, result.score
+        case.priority_factors = [list(factor) for factor in result.factors]
+        case.updated_at = now
+    Case.objects.bulk_update(cases, ["priority", "priority_score", "priority_factors", "updated_at"])
+    CaseEvent.objects.bulk_create(events)

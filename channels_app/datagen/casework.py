@@ -25,7 +25,7 @@ import random
 from dataclasses import dataclass, field
 
 from cases.choices import DONE_STATUSES, CaseEventKind, CaseStatus, CustomerTier, InfluenceTier, Intent, SLATarget
-from cases.priority import PriorityFacts, priority_for
+from cases.priority import PriorityFacts, priority_for, share_velocity
 from cases.services.sla import CLOCK_COLUMNS as CLOCK_COLUMNS
 from cases.services.sla import clock_row
 from cases.sla import CUSTOMER, REPLY, STATUS, PolicyFacts, TimelineEntry, plan_clocks, select_policy
@@ -41,6 +41,7 @@ CASE_COLUMNS = (
     "status",
     "priority",
     "priority_score",
+    "priority_factors",
     "engagement_type",
     "intent",
     "language",
@@ -189,7 +190,9 @@ class CaseWork:
 
         resolved_at, closed_at = at(work.resolved), at(work.closed)
         latest = inbound[-1]
-        score, priority = priority_for(
+        # As the pipeline scores it when the latest post arrives: seconds
+        # after posting, so nothing has waited yet; virality is that post's.
+        result = priority_for(
             PriorityFacts(
                 polarity=latest.polarity,
                 sentiment_label=latest.label,
@@ -198,8 +201,14 @@ class CaseWork:
                 verified=profile.verified,
                 tier=customer.tier,
                 engagement_type=opening.engagement,
+                shares=latest.shares,
+                likes=latest.likes,
+                share_velocity=share_velocity(
+                    shares=latest.shares, posted_at=latest.posted_at, observed_at=latest.posted_at + STORED_AFTER
+                ),
             )
         )
+        score, priority = result.score, result.label
         kind = posts[0].channel.kind
         policy = select_policy(
             self.world.policies,
@@ -237,6 +246,7 @@ class CaseWork:
                 status,
                 priority,
                 score,
+                result.factors,
                 opening.engagement,
                 intent,
                 posts[0].language,

@@ -8,7 +8,11 @@ bulk queries whatever the batch size:
 2. identity: profiles and customers (pipeline.identity);
 3. understand: sentiment, language, intent, engagement type, actionable;
 4. thread: which case each post belongs to (pipeline.thread);
-5. priority and SLA clocks of every touched case (cases.priority; the
+5. priority and SLA clocks of every touched case (cases.priority, with
+   the admin's weights loaded once per Ingestor; the score's factors are
+   stored on the case. Virality is the batch's own posts: their shares
+   per hour since posted, as of ingestion. The growth of a re-ingested
+   post's counts does not re-score its case. The
    clocks planned by cases.sla from the case's whole timeline, stored and
    new, and written with cases.services.sla), and the CaseEvents of the
    timeline.
@@ -19,6 +23,7 @@ on the order in which posts arrive.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -26,11 +31,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.choices import CaseEventKind, CaseStatus, EngagementType, Intent, SentimentLabel
-from cases.models import Case, CaseEvent, SLAClock
-from cases.priority import PriorityFacts, priority_for
-from cases.selectors import ClockMarks, case_timelines, clock_marks
+from cases.models import Case, CaseEvent, RoutingRule, SLAClock
+from cases.priority import PriorityFacts, priority_for, share_velocity, waiting_minutes
+from cases.selectors import ClockMarks, case_timelines, clock_marks, priority_weights
 from cases.services.sla import CASE_SLA_FIELDS, CLOCK_COLUMNS, SLAConfig, sla_plan_case, sla_write_clocks
-from cases.sla import CasePlan, TimelineEntry, timeline_entry
+from cases.sla import CUSTOMER, REPLY, CasePlan, TimelineEntry, timeline_entry
+from cases.tasks import route_cases_task
 from channels_app.choices import Direction
 from channels_app.models import Channel, SocialPost, SocialProfile
 from channels_app.pipeline.bulk import any_of, insert_objects, insert_rows
@@ -108,6 +114,9 @@ class Ingestor:
         )
         self.reopen_window = dt.timedelta(days=self.vocabulary.rules["reopen_window_days"])
         self.sla = SLAConfig()
+        # Routing runs in a worker after the batch commits, and only when there is something to route by.
+        self.routes_cases = RoutingRule.objects.filter(is_active=True).exists()
+        self.priority_weights = priority_weights()
 
     def ingest(self, posts: Sequence[NormalizedPost]) -> IngestResult:
         """Prepare and commit one batch."""
@@ -345,6 +354,7 @@ class Ingestor:
         nodes = list(threader.nodes.values())
         touched = [state for state in threader.states.values() if state.changed]
         verified_cases = {id(node.case) for node in nodes if node.case is not None and node.verified}
+        virality = self._virality(new_rows, now)
         pending = threader.events
         timelines = self._timelines(threader, touched)
         stored_clocks = clock_marks(case_ids=[state.case.pk for state in touched if not state.is_new])
@@ -354,6 +364,7 @@ class Ingestor:
             events, plan = self._hand_on(
                 state,
                 verified=id(state.case) in verified_cases,
+                virality=virality.get(id(state.case), (0, 0, 0.0)),
                 now=now,
                 timeline=timelines.get(id(state.case), []),
                 marks=stored_clocks.get(state.case.pk, {}),
@@ -364,6 +375,9 @@ class Ingestor:
         new_cases = [state.case for state in touched if state.is_new]
         insert_objects(Case, new_cases)
         result.cases_opened += len(new_cases)
+        if self.routes_cases and new_cases:
+            new_case_ids = [case.pk for case in new_cases]
+            transaction.on_commit(lambda: route_cases_task.delay(new_case_ids))
 
         channel_id = self.channel.pk
         post_ids = insert_rows(
@@ -404,6 +418,7 @@ class Ingestor:
             case.updated_at = now
         if existing:
             bulk_update_columns(Case, existing, CASE_FIELDS_WRITTEN)
+            _write_priority_factors(existing)
         sla_write_clocks(
             plans,
             stored=stored_clocks,
@@ -454,11 +469,25 @@ class Ingestor:
                 timelines.setdefault(id(state.case), []).append(entry)
         return timelines
 
+    @staticmethod
+    def _virality(new_rows: list[tuple[Node, tuple]], now: dt.datetime) -> dict[int, tuple[int, int, float]]:
+        """(shares, likes, shares per hour) of each case's most shared new inbound post, by id() of the case."""
+        virality: dict[int, tuple[int, int, float]] = {}
+        for node, values in new_rows:
+            if node.case is None or node.direction != Direction.INBOUND:
+                continue
+            shares, likes = values[_SHARES], values[_LIKES]
+            velocity = share_velocity(shares=shares, posted_at=node.posted_at, observed_at=now)
+            old = virality.get(id(node.case), (0, 0, 0.0))
+            virality[id(node.case)] = (max(old[0], shares), max(old[1], likes), max(old[2], velocity))
+        return virality
+
     def _hand_on(
         self,
         state: CaseState,
         *,
         verified: bool,
+        virality: tuple[int, int, float],
         now: dt.datetime,
         timeline: list[TimelineEntry],
         marks: dict[tuple[str, int], ClockMarks],
@@ -468,7 +497,12 @@ class Ingestor:
         customer = case.customer
         events = []
         old_priority, old_policy = case.priority, case.sla_policy_id
-        case.priority_score, case.priority = priority_for(
+        shares, likes, velocity = virality
+        waiting = waiting_minutes(
+            customer_at=[entry.at for entry in timeline if entry.kind == CUSTOMER and entry.counts],
+            replied_at=[entry.at for entry in timeline if entry.kind == REPLY and entry.counts],
+        )
+        priority = priority_for(
             PriorityFacts(
                 polarity=case.sentiment_latest,
                 sentiment_label=case.sentiment_label,
@@ -477,8 +511,15 @@ class Ingestor:
                 verified=verified,
                 tier=customer.tier,
                 engagement_type=case.engagement_type,
-            )
+                shares=shares,
+                likes=likes,
+                share_velocity=velocity,
+                waiting_minutes=waiting,
+            ),
+            self.priority_weights,
         )
+        case.priority_score, case.priority = priority.score, priority.label
+        case.priority_factors = [list(factor) for factor in priority.factors]
         plan = sla_plan_case(
             case, config=self.sla, channel_kind=self.channel.kind, timeline=timeline, marks=marks, now=now
         )
@@ -541,6 +582,9 @@ POST_COLUMNS = (
     "case_id",
     "ingested_at",
 )
+# Where a new post's counts are in the values _store() builds (POST_COLUMNS less channel_id).
+_LIKES = POST_COLUMNS.index("like_count") - 1
+_SHARES = POST_COLUMNS.index("share_count") - 1
 EVENT_COLUMNS = ("case_id", "kind", "post_id", "payload", "occurred_at", "created_at")
 CASE_FIELDS_WRITTEN = [
     "status",
@@ -558,6 +602,19 @@ CASE_FIELDS_WRITTEN = [
     *CASE_SLA_FIELDS,
     "updated_at",
 ]
+
+
+def _write_priority_factors(cases: list[Case]) -> None:
+    """Write priority_factors of stored cases in one statement (bulk_update_columns takes no JSON)."""
+    if connection.vendor != "postgresql":
+        Case.objects.bulk_update(cases, ["priority_factors"])
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Case._meta.db_table} AS t SET priority_factors = v.factors::jsonb "
+            "FROM unnest(%s::bigint[], %s::text[]) AS v(id, factors) WHERE t.id = v.id",
+            [[case.pk for case in cases], [json.dumps(case.priority_factors) for case in cases]],
+        )
 
 
 def ingest_posts(*, channel: Channel, posts: Sequence[NormalizedPost]) -> IngestResult:

@@ -799,3 +799,42 @@ def test_notification_same_key_twice_for_one_recipient_is_refused():
 
 def test_every_constraint_of_the_cases_models_is_pinned_by_a_test():
     pins.assert_cover("cases")
+
+
+# --- PriorityWeightSet (appended after the cover test: pins register at import) ---
+
+from tests.factories import PriorityWeightSetFactory  # noqa: E402
+
+
+@pins("priority_weights_one_active")
+@pytest.mark.django_db
+def test_priority_weight_sets_second_active_set_is_refused():
+    PriorityWeightSetFactory(is_active=True)
+    PriorityWeightSetFactory(is_active=False)
+
+    with refused("priority_weights_one_active"):
+        PriorityWeightSetFactory(is_active=True)
+
+
+@pins("priority_weights_nonneg")
+@pytest.mark.django_db
+def test_priority_weight_sets_negative_weight_is_refused():
+    with refused("priority_weights_nonneg"):
+        PriorityWeightSetFactory(tier_vip=-1.0)
+
+
+@pins("priority_weights_ordered")
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"high_at": 70.0},
+        {"normal_at": 45.0},
+        {"very_viral_velocity": 10.0},
+        {"negative_label_floor": 1.5},
+        {"waiting_minutes_per_point": 0.0},
+    ],
+)
+def test_priority_weight_sets_thresholds_out_of_order_are_refused(fields):
+    with refused("priority_weights_ordered"):
+        PriorityWeightSetFactory(**fields)
