@@ -477,7 +477,9 @@ class Ingestor:
             if node.case is None or node.direction != Direction.INBOUND:
                 continue
             shares, likes = values[_SHARES], values[_LIKES]
-            velocity = share_velocity(shares=shares, posted_at=node.posted_at, observed_at=now)
+            if not (shares or likes):
+                continue  # most posts: nothing to weigh, and this runs per post
+            velocity = share_velocity(shares=shares, posted_at=node.posted_at, observed_at=now) if shares else 0.0
             old = virality.get(id(node.case), (0, 0, 0.0))
             virality[id(node.case)] = (max(old[0], shares), max(old[1], likes), max(old[2], velocity))
         return virality
