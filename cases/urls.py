@@ -1,10 +1,12 @@
 from django.urls import path
 
-from cases.views import case, inbox
+from cases.views import case, inbox, notifications
 
 app_name = "console"
 urlpatterns = [
     path("", inbox.inbox, name="inbox"),
+    path("notifications/", notifications.notifications_list, name="notifications"),
+    path("notifications/read/", notifications.notifications_read, name="notifications_read"),
     path("cases/<int:pk>/", case.case_detail, name="case"),
     path("cases/<int:pk>/timeline/", case.case_timeline_fragment, name="case_timeline"),
     path("cases/<int:pk>/presence/", case.case_presence, name="case_presence"),

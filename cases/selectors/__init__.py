@@ -179,3 +179,10 @@ def priority_weights() -> PriorityWeights:
     or request, never per case."""
     row = PriorityWeightSet.objects.filter(is_active=True).values(*WEIGHT_NAMES).first()
     return PriorityWeights(**row) if row else DEFAULT_WEIGHTS
+
+
+# isort: split
+# The user's notifications (cases.selectors.notifications).
+from cases.selectors.notifications import UNREAD_CAP as UNREAD_CAP  # noqa: E402
+from cases.selectors.notifications import notifications_for as notifications_for  # noqa: E402
+from cases.selectors.notifications import unread_count as unread_count  # noqa: E402
