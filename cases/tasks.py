@@ -60,3 +60,26 @@ def route_cases_task(case_ids: list[int]) -> int:
         case = services.case_route(case_id=case_id)
         assigned += bool(case and case.assignee_id)
     return assigned
+
+
+@shared_task(
+    name="cases.escalate_cases", acks_late=True, reject_on_worker_lost=True, soft_time_limit=120, time_limit=180
+)
+def escalate_cases_task(case_ids: list[int]) -> int:
+    """Escalate the cases one ingestion batch opened or touched, by the rules they fire; returns the escalations.
+
+    Safe to run twice: each rule is recorded once per case (a dedupe key),
+    closed or gone cases are skipped."""
+    return services.cases_escalate_by_rules(case_ids=case_ids)
+
+
+@shared_task(
+    name="cases.escalate_complaint_surges",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def escalate_complaint_surges_task() -> int:
+    """Escalate this hour's complaint surges, per channel (beat); returns the escalations recorded. Idempotent."""
+    return services.cases_escalate_complaint_surges()

@@ -187,6 +187,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "scan-sla": {"task": "cases.scan_sla", "schedule": 60.0, "options": {"expires": 55}},
     # Cases that waited for their team's shift, or for an agent with room.
     "assign-waiting-cases": {"task": "cases.assign_waiting_cases", "schedule": 60.0, "options": {"expires": 55}},
+    # Many complaints on one channel within the hour: an outage managers want to hear about.
+    "escalate-complaint-surges": {
+        "task": "cases.escalate_complaint_surges",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
 }
 
 # --- Cache --------------------------------------------------------------------

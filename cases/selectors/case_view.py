@@ -43,6 +43,7 @@ from cases.choices import (
     Priority,
     SLATarget,
 )
+from cases.escalation import RULE_LABELS
 from cases.models import AgentProfile, CannedResponse, Case, CaseEvent, SLAClock, Tag, Team
 
 TIMELINE_LIMIT = 200
@@ -242,6 +243,8 @@ def _describe_assignment(payload: dict, who: str, names: _Names) -> str:
 def _describe_escalation(payload: dict, who: str, names: _Names) -> str:
     if payload.get("rule") == "sla_breach":
         head = f"Escalated after the {_target(payload)} SLA breach: {_label(EscalationAction, payload.get('action'))}"
+    elif payload.get("rule") in RULE_LABELS:
+        head = f"Escalated for {RULE_LABELS[payload['rule']]}"
     else:
         head = f"{who or 'Someone'} escalated the case" + (f": {payload['reason']}" if payload.get("reason") else "")
     parts = []

@@ -26,6 +26,8 @@ from cases.services.console import case_set_tags as case_set_tags
 from cases.services.customers import MergeError as MergeError
 from cases.services.customers import customer_merge as customer_merge
 from cases.services.customers import customer_refresh_influence as customer_refresh_influence
+from cases.services.escalation import cases_escalate_by_rules as cases_escalate_by_rules
+from cases.services.escalation import cases_escalate_complaint_surges as cases_escalate_complaint_surges
 from cases.services.notifications import notifications_mark_read as notifications_mark_read
 from cases.services.routing import agent_set_availability as agent_set_availability
 from cases.services.routing import case_auto_assign as case_auto_assign

@@ -31,12 +31,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.choices import CaseEventKind, CaseStatus, EngagementType, Intent, SentimentLabel
+from cases.escalation import escalation_facts, fired_rules
 from cases.models import Case, CaseEvent, RoutingRule, SLAClock
 from cases.priority import PriorityFacts, priority_for, share_velocity, waiting_minutes
 from cases.selectors import ClockMarks, case_timelines, clock_marks, priority_weights
 from cases.services.sla import CASE_SLA_FIELDS, CLOCK_COLUMNS, SLAConfig, sla_plan_case, sla_write_clocks
 from cases.sla import CUSTOMER, REPLY, CasePlan, TimelineEntry, timeline_entry
-from cases.tasks import route_cases_task
+from cases.tasks import escalate_cases_task, route_cases_task
 from channels_app.choices import Direction
 from channels_app.models import Channel, SocialPost, SocialProfile
 from channels_app.pipeline.bulk import any_of, insert_objects, insert_rows
@@ -378,6 +379,13 @@ class Ingestor:
         if self.routes_cases and new_cases:
             new_case_ids = [case.pk for case in new_cases]
             transaction.on_commit(lambda: route_cases_task.delay(new_case_ids))
+        # Escalation rules read what this batch changed (sentiment, intent, virality),
+        # on new and existing cases alike: one task per batch, for the cases whose
+        # facts fire a rule here already (rare), so most batches enqueue nothing.
+        # Complaint surges are counted by a beat task (cases.escalate_complaint_surges).
+        escalating = [state.case.pk for state in touched if fired_rules(escalation_facts(state.case))]
+        if escalating:
+            transaction.on_commit(lambda: escalate_cases_task.delay(escalating))
 
         channel_id = self.channel.pk
         post_ids = insert_rows(

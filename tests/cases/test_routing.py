@@ -484,7 +484,7 @@ def test_ingestion_routes_the_cases_it_opens_when_rules_exist(django_capture_on_
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         ingest_posts(channel=channel, posts=[post(1, 0, "@AcmeAirCare my flight was cancelled, rebook me please")])
     case = Case.objects.get()
-    assert len(callbacks) == 1  # one routing task per batch, enqueued after commit
+    assert len(callbacks) == 1  # one routing task per batch, enqueued after commit (no escalation rule fires)
 
     assert route_cases_task([case.pk]) == 1  # what the worker runs
 
