@@ -64,6 +64,16 @@ class Priority(models.TextChoices):
     URGENT = "urgent", "Urgent"
 
 
+# Lowest to highest: what "raise priority one step" walks.
+PRIORITY_ORDER = (Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT)
+
+
+def priority_above(priority: str) -> str | None:
+    """The next priority up, or None when `priority` is already urgent."""
+    step = PRIORITY_ORDER.index(priority)
+    return PRIORITY_ORDER[step + 1] if step + 1 < len(PRIORITY_ORDER) else None
+
+
 class EngagementType(models.TextChoices):
     """How a post relates to the brand (see docs/ARCHITECTURE.md)."""
 

@@ -211,3 +211,43 @@ def share_velocity(*, shares: int, posted_at: dt.datetime, observed_at: dt.datet
     """
     hours = max((observed_at - posted_at).total_seconds() / 3600, 1.0)
     return shares / hours
+
+
+def score_case(
+    case,
+    *,
+    verified: bool,
+    virality: tuple[int, int, float],
+    waiting: float,
+    weights: PriorityWeights = DEFAULT_WEIGHTS,
+) -> PriorityResult:
+    """Score a Case (its customer loaded) from its stored facts and set its priority,
+    score and factors (not saved). `virality` is (shares, likes, shares per hour) of
+    its most shared post; `waiting` is cases.sla.unanswered_minutes() of its timeline."""
+    shares, likes, velocity = virality
+    result = priority_for(
+        PriorityFacts(
+            polarity=case.sentiment_latest,
+            sentiment_label=case.sentiment_label,
+            intent=case.intent,
+            influence=case.customer.influence,
+            verified=verified,
+            tier=case.customer.tier,
+            engagement_type=case.engagement_type,
+            shares=shares,
+            likes=likes,
+            share_velocity=velocity,
+            waiting_minutes=waiting,
+        ),
+        weights,
+    )
+    case.priority_score, case.priority = result.score, result.label
+    case.priority_factors = [list(factor) for factor in result.factors]
+    return result
+
+
+def strongest_virality(
+    current: tuple[int, int, float], shares: int, likes: int, velocity: float
+) -> tuple[int, int, float]:
+    """The running maximum of (shares, likes, shares per hour) over a case's posts."""
+    return max(current[0], shares), max(current[1], likes), max(current[2], velocity)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from cases.business_time import CalendarSpec, add_business_minutes, business_minutes_between
 from cases.choices import DONE_STATUSES, CaseEventKind, CaseStatus, ClockState, ClockStop, SLATarget
 from cases.models import SLAPolicy
+from cases.priority import waiting_minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,16 @@ def timeline_entry(kind: str, occurred_at: dt.datetime, payload: dict) -> Timeli
     if kind == CaseEventKind.STATUS_CHANGE and payload.get("to"):
         return TimelineEntry(occurred_at, STATUS, status=payload["to"])
     return None
+
+
+def unanswered_minutes(timeline: Iterable[TimelineEntry]) -> float:
+    """How long the customer had been waiting when they last wrote (cases.priority.waiting_minutes),
+    over the messages that count: closing remarks and automatic replies do not, as for clocks."""
+    timeline = list(timeline)
+    return waiting_minutes(
+        customer_at=[entry.at for entry in timeline if entry.kind == CUSTOMER and entry.counts],
+        replied_at=[entry.at for entry in timeline if entry.kind == REPLY and entry.counts],
+    )
 
 
 # Event kinds timeline_entry() reads: selectors load only these.

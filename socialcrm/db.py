@@ -20,8 +20,7 @@ def range_check(field: str, low, high, name: str, *, nullable: bool = False) -> 
 
 
 def bulk_update_columns(model: type[models.Model], objects: Sequence[models.Model], fields: Sequence[str]) -> None:
-    """Write `fields` of `objects` (saved rows) in one statement. For plain columns
-    (numbers, text, booleans, datetimes, foreign keys), not JSON.
+    """Write `fields` of `objects` (saved rows) in one statement.
 
     On PostgreSQL one `UPDATE ... FROM unnest(arrays)`: Django's bulk_update
     builds a CASE WHEN per row and column, which costs milliseconds of
@@ -38,17 +37,31 @@ def bulk_update_columns(model: type[models.Model], objects: Sequence[models.Mode
     pk = meta.pk
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in columns)
-    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in [pk, *columns])
+    arrays = ", ".join(_array_cast(field) for field in [pk, *columns])
     names = ", ".join(quote(field.column) for field in [pk, *columns])
     sql = (
         f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "
         f"FROM unnest({arrays}) AS v({names}) WHERE t.{quote(pk.column)} = v.{quote(pk.column)}"
     )
-    # Raw attribute values: psycopg adapts datetimes, numbers, text and None
-    # itself, and get_db_prep_save per value would cost more than the query.
-    params = [[obj.pk for obj in objects]] + [[getattr(obj, field.attname) for obj in objects] for field in columns]
+    params = [_array_values(field, objects) for field in [pk, *columns]]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def _array_cast(field: models.Field) -> str:
+    """The placeholder of one column's array in an unnest(): JSON travels as text."""
+    if field.get_internal_type() == "JSONField":
+        return "%s::text[]::jsonb[]"
+    return f"%s::{field.db_type(connection)}[]"
+
+
+def _array_values(field: models.Field, objects: Sequence[models.Model]) -> list:
+    """One column's values for unnest(). Raw attribute values: psycopg adapts datetimes,
+    numbers, text and None itself, and get_db_prep_save per value would cost more than
+    the query; JSON is dumped to text."""
+    if field.get_internal_type() == "JSONField":
+        return [json.dumps(getattr(obj, field.attname)) for obj in objects]
+    return [getattr(obj, field.attname) for obj in objects]
 
 
 def insert_ignoring_conflicts(model: type[models.Model], objects: Sequence[models.Model]) -> None:
@@ -117,18 +130,9 @@ def _insert_unnest(model: type[models.Model], objects: Sequence[models.Model], c
             for obj in objects:
                 if getattr(field, "auto_now", False) or getattr(obj, field.attname) is None:
                     field.pre_save(obj, add=True)
-    is_json = [field.get_internal_type() == "JSONField" for field in fields]
     columns = ", ".join(quote(field.column) for field in fields)
-    arrays = ", ".join(
-        "%s::text[]::jsonb[]" if json_field else f"%s::{field.db_type(connection)}[]"
-        for field, json_field in zip(fields, is_json, strict=True)
-    )
-    params = [
-        [json.dumps(getattr(obj, field.attname)) for obj in objects]
-        if json_field
-        else [getattr(obj, field.attname) for obj in objects]
-        for field, json_field in zip(fields, is_json, strict=True)
-    ]
+    arrays = ", ".join(_array_cast(field) for field in fields)
+    params = [_array_values(field, objects) for field in fields]
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM unnest({arrays}) {conflict}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -44,3 +44,16 @@ def test_insert_ignoring_conflicts_skips_rows_a_unique_key_holds_and_fills_creat
     events = list(CaseEvent.objects.order_by("pk"))
     assert [(e.kind, e.dedupe_key) for e in events] == [("sla_warning", "sla-warning:x"), ("sla_breach", "b")]
     assert events[1].payload == {"target": "t"} and events[1].created_at is not None
+
+
+def test_bulk_update_columns_writes_json_columns_too():
+    first, second = CaseFactory(), CaseFactory()
+    first.priority_factors = [["intent", "churn threat", 30.0]]
+    second.priority_factors = []
+
+    bulk_update_columns(Case, [first, second], ["priority_factors"])
+
+    assert list(Case.objects.order_by("pk").values_list("priority_factors", flat=True)) == [
+        [["intent", "churn threat", 30.0]],
+        [],
+    ]

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
@@ -87,6 +88,19 @@ def customer_merge_suggestions(*, limit: int = 50) -> list[MergeSuggestion]:
         if len(ids) > 1
     ]
     return suggestions[:limit]
+
+
+MANAGERS_GROUP = "Managers"
+
+
+def active_manager_ids() -> list[int]:
+    """Ids of the active members of the Managers group: who escalations notify. One query."""
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=MANAGERS_GROUP, is_active=True)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
 
 
 def calendar_spec(calendar: BusinessCalendar) -> CalendarSpec:

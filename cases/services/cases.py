@@ -20,10 +20,11 @@ from django.utils import timezone
 
 from cases.choices import DONE_STATUSES, OPEN_STATUSES, CaseEventKind, CaseStatus, CustomerTier, Priority
 from cases.models import Case, CaseEvent, Customer
-from cases.priority import PriorityFacts, priority_for, share_velocity, waiting_minutes
+from cases.priority import score_case, share_velocity, strongest_virality
 from cases.selectors import case_timelines, priority_weights
 from cases.services.sla import sla_refresh
-from cases.sla import CUSTOMER, REPLY
+from cases.sla import unanswered_minutes
+from socialcrm.db import bulk_update_columns
 
 
 class CaseChangeError(ValueError):
@@ -134,43 +135,27 @@ def _rescore(cases: list[Case], *, customer: Customer, reason: str, now: dt.date
     )
     for case_id, shares, likes, posted_at, ingested_at in counts:
         velocity = share_velocity(shares=shares, posted_at=posted_at, observed_at=ingested_at)
-        old = virality.get(case_id, (0, 0, 0.0))
-        virality[case_id] = (max(old[0], shares), max(old[1], likes), max(old[2], velocity))
+        virality[case_id] = strongest_virality(virality.get(case_id, (0, 0, 0.0)), shares, likes, velocity)
     events = []
     timelines = case_timelines(case_ids=[case.pk for case in cases])
     for case in cases:
-        shares, likes, velocity = virality.get(case.pk, (0, 0, 0.0))
-        timeline = timelines.get(case.pk, [])
-        result = priority_for(
-            PriorityFacts(
-                polarity=case.sentiment_latest,
-                sentiment_label=case.sentiment_label,
-                intent=case.intent,
-                influence=customer.influence,
-                verified=verified,
-                tier=customer.tier,
-                engagement_type=case.engagement_type,
-                shares=shares,
-                likes=likes,
-                share_velocity=velocity,
-                waiting_minutes=waiting_minutes(
-                    customer_at=[entry.at for entry in timeline if entry.kind == CUSTOMER and entry.counts],
-                    replied_at=[entry.at for entry in timeline if entry.kind == REPLY and entry.counts],
-                ),
-            ),
-            weights,
+        old_priority = case.priority
+        result = score_case(
+            case,
+            verified=verified,
+            virality=virality.get(case.pk, (0, 0, 0.0)),
+            waiting=unanswered_minutes(timelines.get(case.pk, [])),
+            weights=weights,
         )
-        if result.label != case.priority:
+        if result.label != old_priority:
             events.append(
                 CaseEvent(
                     case=case,
                     kind=CaseEventKind.PRIORITY_CHANGE,
                     occurred_at=now,
-                    payload={"from": case.priority, "to": result.label, "score": result.score, "reason": reason},
+                    payload={"from": old_priority, "to": result.label, "score": result.score, "reason": reason},
                 )
             )
-        case.priority, case.priority_score = result.label, result.score
-        case.priority_factors = [list(factor) for factor in result.factors]
         case.updated_at = now
-    Case.objects.bulk_update(cases, ["priority", "priority_score", "priority_factors", "updated_at"])
+    bulk_update_columns(Case, cases, ["priority", "priority_score", "priority_factors", "updated_at"])
     CaseEvent.objects.bulk_create(events)

@@ -41,7 +41,7 @@ from django.db.models import F, Max, Min, Q, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from cases.choices import CaseEventKind, CaseStatus, ChannelKind, Priority
+from cases.choices import CaseEventKind, CaseStatus, ChannelKind, priority_above
 from cases.models import Case, CaseEvent, SLAClock, Tag, Team
 from cases.selectors import cases_visible_to
 from cases.services.cases import CaseChangeError, case_change_priority, case_change_status
@@ -62,7 +62,6 @@ CHANNEL_TEXT_LIMITS: dict[str, int | None] = {
     ChannelKind.IMPORT: None,
     ChannelKind.PHONE: None,
 }
-PRIORITY_STEPS = [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT]
 # Events that make a reply drafted before them stale.
 COLLISION_KINDS = (
     CaseEventKind.INBOUND_POST,
@@ -329,12 +328,10 @@ def case_escalate(*, case: Case, actor: AbstractBaseUser, reason: str, team: Tea
     with transaction.atomic():
         case = _lock(case)
         payload: dict = {"rule": "manual", "reason": reason}
-        step = PRIORITY_STEPS.index(case.priority)
-        if step + 1 < len(PRIORITY_STEPS):
-            payload |= {"from": case.priority, "to": PRIORITY_STEPS[step + 1]}
-            case = case_change_priority(
-                case=case, priority=PRIORITY_STEPS[step + 1], actor=actor, reason=f"escalated: {reason}"
-            )
+        higher = priority_above(case.priority)
+        if higher:
+            payload |= {"from": case.priority, "to": higher}
+            case = case_change_priority(case=case, priority=higher, actor=actor, reason=f"escalated: {reason}")
         if team is not None and (team.pk, None) != (case.team_id, case.assignee_id):
             payload |= {"from_team": case.team_id, "to_team": team.pk, "from_assignee": case.assignee_id}
             case.team_id, case.assignee_id = team.pk, None

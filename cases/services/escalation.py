@@ -24,12 +24,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from cases.choices import OPEN_STATUSES, CaseEventKind, EscalationAction, Intent, NotificationKind
+from cases.choices import OPEN_STATUSES, CaseEventKind, EscalationAction, Intent, NotificationKind, priority_above
 from cases.escalation import (
     RULE_LABELS,
     SURGE_THRESHOLD,
@@ -39,8 +38,8 @@ from cases.escalation import (
     fired_rules,
 )
 from cases.models import Case, CaseEvent, Notification, Team
+from cases.selectors import active_manager_ids
 from cases.services.sla import sla_refresh
-from cases.services.sla_scan import MANAGERS_GROUP, PRIORITY_STEPS
 from socialcrm.db import bulk_update_columns, insert_ignoring_conflicts
 
 
@@ -57,24 +56,15 @@ class _Batch:
 
     def managers(self) -> list[int]:
         if self._managers is None:
-            self._managers = list(
-                get_user_model()
-                .objects.filter(groups__name=MANAGERS_GROUP, is_active=True)
-                .values_list("pk", flat=True)
-                .distinct()
-            )
+            self._managers = active_manager_ids()
         return self._managers
 
     def escalate(self, case: Case, rule: str) -> None:
         payload: dict = {"rule": rule, "action": EscalationAction.NOTIFY_MANAGERS}
-        step = PRIORITY_STEPS.index(case.priority)
-        if step + 1 < len(PRIORITY_STEPS):
-            payload |= {
-                "action": EscalationAction.RAISE_PRIORITY,
-                "from": case.priority,
-                "to": PRIORITY_STEPS[step + 1],
-            }
-            case.priority = PRIORITY_STEPS[step + 1]
+        higher = priority_above(case.priority)
+        if higher:
+            payload |= {"action": EscalationAction.RAISE_PRIORITY, "from": case.priority, "to": higher}
+            case.priority = higher
             self.reprioritized.append(case.pk)
         if self.team is not None and case.team_id != self.team.pk:
             payload |= {"from_team": case.team_id, "to_team": self.team.pk, "from_assignee": case.assignee_id}

@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,17 +34,16 @@ from cases.choices import (
     ClockState,
     EscalationAction,
     NotificationKind,
-    Priority,
     SLATarget,
+    priority_above,
 )
 from cases.models import Case, CaseEvent, Notification, SLAClock
+from cases.selectors import active_manager_ids
 from cases.services.sla import sla_refresh
 from cases.sla import pending_alerts
 from socialcrm.db import bulk_update_columns, insert_ignoring_conflicts
 
 ESCALATION_MAX_LATENESS = dt.timedelta(hours=24)
-MANAGERS_GROUP = "Managers"
-PRIORITY_STEPS = [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT]
 BREACH_FLAG = {
     SLATarget.FIRST_RESPONSE: "first_response_breached",
     SLATarget.NEXT_RESPONSE: "next_response_breached",
@@ -83,11 +81,7 @@ class _Pass:
 
     def managers(self) -> list[int]:
         if self._managers is None:
-            self._managers = list(
-                get_user_model()
-                .objects.filter(groups__name=MANAGERS_GROUP, is_active=True)
-                .values_list("pk", flat=True)
-            )
+            self._managers = active_manager_ids()
         return self._managers
 
     def notify(self, user_ids, case: Case, kind: str, message: str, key: str) -> None:
@@ -139,10 +133,10 @@ class _Pass:
         action = policy.escalation_action if policy else EscalationAction.NONE
         payload: dict = {"rule": "sla_breach", "target": clock.target, "cycle": clock.cycle, "action": action}
         if action == EscalationAction.RAISE_PRIORITY:
-            step = PRIORITY_STEPS.index(case.priority)
-            if step + 1 < len(PRIORITY_STEPS):
-                payload |= {"from": case.priority, "to": PRIORITY_STEPS[step + 1]}
-                case.priority = PRIORITY_STEPS[step + 1]
+            higher = priority_above(case.priority)
+            if higher:
+                payload |= {"from": case.priority, "to": higher}
+                case.priority = higher
                 self.reprioritized.append(case.pk)
         elif action == EscalationAction.REASSIGN_TO_LEAD:
             lead_id = case.team.lead_id if case.team else None

@@ -23,7 +23,6 @@ on the order in which posts arrive.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -33,10 +32,10 @@ from django.utils import timezone
 from cases.choices import CaseEventKind, CaseStatus, EngagementType, Intent, SentimentLabel
 from cases.escalation import escalation_facts, fired_rules
 from cases.models import Case, CaseEvent, RoutingRule, SLAClock
-from cases.priority import PriorityFacts, priority_for, share_velocity, waiting_minutes
+from cases.priority import score_case, share_velocity, strongest_virality
 from cases.selectors import ClockMarks, case_timelines, clock_marks, priority_weights
 from cases.services.sla import CASE_SLA_FIELDS, CLOCK_COLUMNS, SLAConfig, sla_plan_case, sla_write_clocks
-from cases.sla import CUSTOMER, REPLY, CasePlan, TimelineEntry, timeline_entry
+from cases.sla import CasePlan, TimelineEntry, timeline_entry, unanswered_minutes
 from cases.tasks import escalate_cases_task, route_cases_task
 from channels_app.choices import Direction
 from channels_app.models import Channel, SocialPost, SocialProfile
@@ -426,7 +425,6 @@ class Ingestor:
             case.updated_at = now
         if existing:
             bulk_update_columns(Case, existing, CASE_FIELDS_WRITTEN)
-            _write_priority_factors(existing)
         sla_write_clocks(
             plans,
             stored=stored_clocks,
@@ -489,7 +487,7 @@ class Ingestor:
                 continue  # most posts: nothing to weigh, and this runs per post
             velocity = share_velocity(shares=shares, posted_at=node.posted_at, observed_at=now) if shares else 0.0
             old = virality.get(id(node.case), (0, 0, 0.0))
-            virality[id(node.case)] = (max(old[0], shares), max(old[1], likes), max(old[2], velocity))
+            virality[id(node.case)] = strongest_virality(old, shares, likes, velocity)
         return virality
 
     def _hand_on(
@@ -504,32 +502,15 @@ class Ingestor:
     ) -> tuple[list[CaseEvent], CasePlan]:
         """Priority and SLA clocks of a touched case; events for what changed on a stored case."""
         case = state.case
-        customer = case.customer
         events = []
         old_priority, old_policy = case.priority, case.sla_policy_id
-        shares, likes, velocity = virality
-        waiting = waiting_minutes(
-            customer_at=[entry.at for entry in timeline if entry.kind == CUSTOMER and entry.counts],
-            replied_at=[entry.at for entry in timeline if entry.kind == REPLY and entry.counts],
+        score_case(
+            case,
+            verified=verified,
+            virality=virality,
+            waiting=unanswered_minutes(timeline),
+            weights=self.priority_weights,
         )
-        priority = priority_for(
-            PriorityFacts(
-                polarity=case.sentiment_latest,
-                sentiment_label=case.sentiment_label,
-                intent=case.intent,
-                influence=customer.influence,
-                verified=verified,
-                tier=customer.tier,
-                engagement_type=case.engagement_type,
-                shares=shares,
-                likes=likes,
-                share_velocity=velocity,
-                waiting_minutes=waiting,
-            ),
-            self.priority_weights,
-        )
-        case.priority_score, case.priority = priority.score, priority.label
-        case.priority_factors = [list(factor) for factor in priority.factors]
         plan = sla_plan_case(
             case, config=self.sla, channel_kind=self.channel.kind, timeline=timeline, marks=marks, now=now
         )
@@ -609,22 +590,10 @@ CASE_FIELDS_WRITTEN = [
     "sentiment_label",
     "priority",
     "priority_score",
+    "priority_factors",
     *CASE_SLA_FIELDS,
     "updated_at",
 ]
-
-
-def _write_priority_factors(cases: list[Case]) -> None:
-    """Write priority_factors of stored cases in one statement (bulk_update_columns takes no JSON)."""
-    if connection.vendor != "postgresql":
-        Case.objects.bulk_update(cases, ["priority_factors"])
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {Case._meta.db_table} AS t SET priority_factors = v.factors::jsonb "
-            "FROM unnest(%s::bigint[], %s::text[]) AS v(id, factors) WHERE t.id = v.id",
-            [[case.pk for case in cases], [json.dumps(case.priority_factors) for case in cases]],
-        )
 
 
 def ingest_posts(*, channel: Channel, posts: Sequence[NormalizedPost]) -> IngestResult:
