@@ -12,7 +12,15 @@ import datetime as dt
 
 import pytest
 
-from kpis.models import KpiRollup, RollupDimension, SatisfactionSurvey
+from kpis.models import (
+    ContactCost,
+    KpiRollup,
+    KpiSettings,
+    RollupDimension,
+    SatisfactionSurvey,
+    SelfServiceResolution,
+    SelfServiceSource,
+)
 from tests.constraints import ConstraintPins, refetch, refused
 from tests.factories import KpiRollupFactory, SatisfactionSurveyFactory
 
@@ -158,6 +166,71 @@ def test_kpi_rollup_every_dimension_is_accepted():
 def test_kpi_rollup_key_not_matching_its_dimension_is_refused(dimension, dimension_key):
     with refused("kpi_rollup_key_matches_dimension"):
         KpiRollupFactory(dimension=dimension, dimension_key=dimension_key)
+
+
+@pins("survey_delivery_valid")
+@pytest.mark.django_db
+def test_survey_unknown_delivery_is_refused():
+    survey = SatisfactionSurveyFactory()
+
+    with refused("survey_delivery_valid"):
+        SatisfactionSurvey.objects.filter(pk=survey.pk).update(delivery="pigeon")
+
+
+# --- Settings, costs, self-service ----------------------------------------------
+
+
+@pins("kpi_settings_single_row")
+@pytest.mark.django_db
+def test_kpi_settings_second_row_is_refused():
+    KpiSettings.objects.create(time_zone="Europe/Paris")
+
+    with refused("kpi_settings_single_row"):
+        KpiSettings.objects.bulk_create([KpiSettings(pk=2, time_zone="UTC")])
+
+
+@pytest.mark.django_db
+def test_kpi_settings_saved_twice_stays_one_row():
+    KpiSettings(time_zone="Europe/Paris").save()
+    KpiSettings(time_zone="America/New_York").save()
+
+    assert list(KpiSettings.objects.values_list("pk", "time_zone")) == [(1, "America/New_York")]
+
+
+def test_kpi_settings_unknown_time_zone_fails_validation():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="IANA"):
+        KpiSettings(time_zone="Mars/Olympus_Mons").clean_fields()
+
+
+@pins("contact_cost_not_negative")
+@pytest.mark.django_db
+def test_contact_cost_below_zero_is_refused():
+    with refused("contact_cost_not_negative"):
+        ContactCost.objects.create(channel_kind="phone", cost_per_contact=-1)
+
+
+@pins("contact_cost_kind_valid")
+@pytest.mark.django_db
+def test_contact_cost_unknown_channel_kind_is_refused():
+    with refused("contact_cost_kind_valid"):
+        ContactCost.objects.create(channel_kind="fax", cost_per_contact=3)
+
+
+@pins("self_service_source_valid")
+@pytest.mark.django_db
+def test_self_service_unknown_source_is_refused():
+    with refused("self_service_source_valid"):
+        SelfServiceResolution.objects.create(occurred_at=T0, source="oracle")
+
+
+@pytest.mark.django_db
+def test_self_service_every_source_is_accepted():
+    for source in SelfServiceSource.values:
+        resolution = SelfServiceResolution.objects.create(occurred_at=T0, source=source)
+
+        assert refetch(resolution).source == source
 
 
 # --- Every constraint is pinned -------------------------------------------------
