@@ -74,6 +74,16 @@ def priority_above(priority: str) -> str | None:
     return PRIORITY_ORDER[step + 1] if step + 1 < len(PRIORITY_ORDER) else None
 
 
+def priority_held(scored: str, *, hold: str = "", floor: str = "") -> str:
+    """The label a case shows: a label set by hand (`hold`) wins; else the scored label,
+    never below the `floor` an escalation left."""
+    if hold:
+        return hold
+    if floor and PRIORITY_ORDER.index(floor) > PRIORITY_ORDER.index(scored):
+        return floor
+    return scored
+
+
 class EngagementType(models.TextChoices):
     """How a post relates to the brand (see docs/ARCHITECTURE.md)."""
 
@@ -112,6 +122,7 @@ class CaseEventKind(models.TextChoices):
     SLA_RECOMPUTED = "sla_recomputed", "SLA due times recomputed"
     TAGS_CHANGE = "tags_change", "Tags changed"
     MERGE = "merge", "Merge"
+    SURVEY = "survey", "Satisfaction survey"
 
 
 class SLATarget(models.TextChoices):

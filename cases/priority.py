@@ -33,8 +33,14 @@ non-negative points unless said otherwise):
 The label is urgent from `urgent_at`, high from `high_at`, normal from
 `normal_at`, low below (thresholds descending).
 
+A label set by hand holds until someone clears it, and an escalation leaves
+a floor the label never falls below (cases.choices.priority_held()): a new
+message re-scores the case but does not undo what a person or an
+escalation decided.
+
 The score is computed when something happens (a message arrives, the
-customer's tier changes), never when a page is viewed; its factors are
+customer's tier or a profile's followers or verification change, a post's
+shares grow when it is seen again), never when a page is viewed; its factors are
 stored with it (Case.priority_factors) so the case page shows why. Factors
 that add nothing are left out of the breakdown; the breakdown's points sum
 to the score.
@@ -47,7 +53,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import NamedTuple
 
-from cases.choices import CustomerTier, EngagementType, InfluenceTier, Intent, Priority, SentimentLabel
+from cases.choices import (
+    CustomerTier,
+    EngagementType,
+    InfluenceTier,
+    Intent,
+    Priority,
+    SentimentLabel,
+    priority_held,
+)
 
 
 def _weight(default: float, help_text: str) -> float:
@@ -223,7 +237,9 @@ def score_case(
 ) -> PriorityResult:
     """Score a Case (its customer loaded) from its stored facts and set its priority,
     score and factors (not saved). `virality` is (shares, likes, shares per hour) of
-    its most shared post; `waiting` is cases.sla.unanswered_minutes() of its timeline."""
+    its most shared post; `waiting` is cases.sla.unanswered_minutes() of its timeline.
+    The label set is the scored one unless a person holds the case at a label or an
+    escalation left a floor under it (Case.priority_hold, Case.priority_floor)."""
     shares, likes, velocity = virality
     result = priority_for(
         PriorityFacts(
@@ -241,7 +257,8 @@ def score_case(
         ),
         weights,
     )
-    case.priority_score, case.priority = result.score, result.label
+    case.priority_score = result.score
+    case.priority = priority_held(result.label, hold=case.priority_hold, floor=case.priority_floor)
     case.priority_factors = [list(factor) for factor in result.factors]
     return result
 

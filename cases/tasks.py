@@ -83,3 +83,17 @@ def escalate_cases_task(case_ids: list[int]) -> int:
 def escalate_complaint_surges_task() -> int:
     """Escalate this hour's complaint surges, per channel (beat); returns the escalations recorded. Idempotent."""
     return services.cases_escalate_complaint_surges()
+
+
+@shared_task(
+    name="cases.rescore_cases", acks_late=True, reject_on_worker_lost=True, soft_time_limit=120, time_limit=180
+)
+def rescore_cases_task(case_ids: list[int], customer_ids: list[int], reason: str) -> int:
+    """Re-score these cases and the open cases of these customers, then escalate any a rule now
+    fires for (a viral post, an influencer's complaint); returns how many were re-scored.
+    Ingestion enqueues it when a stored post's shares grow past the viral speed or a
+    customer's reach or verification changes.
+    Safe to run twice: the score depends only on stored facts, and each rule fires once per case."""
+    rescored = services.cases_rescore(case_ids=case_ids, customer_ids=customer_ids, reason=reason)
+    services.cases_escalate_by_rules(case_ids=rescored)
+    return len(rescored)

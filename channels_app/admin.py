@@ -86,6 +86,14 @@ class ChannelAdmin(admin.ModelAdmin):
             },
         ),
         (
+            "Off-hours acknowledgement",
+            {
+                "fields": ("acknowledge_off_hours", "acknowledgement_template"),
+                "description": "Sent once per customer message when a case from this channel waits for its "
+                "team's next shift: an automatic reply, which stops no SLA clock (docs/ROUTING.md).",
+            },
+        ),
+        (
             "Polling",
             {
                 "fields": (

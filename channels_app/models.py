@@ -20,6 +20,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from cases.acknowledgement import DEFAULT_ACKNOWLEDGEMENT, validate_acknowledgement_template
 from cases.choices import EngagementType, Intent, SentimentLabel
 from channels_app.choices import ChannelKind, Direction, OutboundStatus, RawEventStatus
 from socialcrm.db import choices_check, range_check
@@ -76,6 +77,16 @@ class Channel(models.Model):
         validators=[validate_json_object],
         help_text='Non-secret connection settings of the channel kind, e.g. {"user_id": "1111111111"} for X, '
         '{"page_id": "..."} for Facebook, {"address": "care@acme.example", "smtp_url": "smtp://..."} for e-mail.',
+    )
+    acknowledge_off_hours = models.BooleanField(
+        default=False,
+        help_text="When a case from this channel waits for its team's next shift, tell the customer when "
+        "to expect an answer (an automatic reply: it does not stop the SLA clocks).",
+    )
+    acknowledgement_template = models.TextField(
+        default=DEFAULT_ACKNOWLEDGEMENT,
+        validators=[validate_acknowledgement_template],
+        help_text="Placeholders: {name}, {reference}, {expected_time}, {expected_in}.",
     )
     cursor = models.JSONField(default=dict, blank=True, help_text="Polling position (since_id, UID, ETag...).")
     poll_interval_seconds = models.PositiveIntegerField(default=300)
@@ -170,6 +181,9 @@ class SocialPost(models.Model):
     share_count = models.PositiveIntegerField(default=0)
     raw = models.JSONField(default=dict, blank=True, help_text="The item as the channel gave it.")
     ingested_at = models.DateTimeField(auto_now_add=True)
+    counts_observed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the like/share counts were last seen to grow (empty: at ingestion)."
+    )
     deleted_at = models.DateTimeField(null=True, blank=True, help_text="When the author deleted it on the channel.")
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="posts", db_index=False

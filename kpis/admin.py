@@ -5,7 +5,10 @@ customer's own words and a rollup is recomputed by the rollup tasks, so
 neither is edited here (rows may still be added, for repairs and tests).
 A survey's token is the credential of its answer link and is never shown.
 
-Both tables grow with time (a survey per resolved case, a rollup per day,
+KPI settings (one row), contact costs and self-service resolutions are
+configuration and inputs an admin edits.
+
+Surveys and rollups grow with time (a survey per resolved case, a rollup per day,
 metric and dimension value), so both use LargeTableAdminMixin and filter
 dates with links instead of date_hierarchy, whose year list reads the
 whole table.
@@ -15,7 +18,7 @@ from django.contrib import admin
 
 from cases.admin import CaseReferenceSearchMixin
 from cases.models import Case
-from kpis.models import KpiRollup, SatisfactionSurvey
+from kpis.models import ContactCost, KpiRollup, KpiSettings, SatisfactionSurvey, SelfServiceResolution
 from socialcrm.admin_utils import LargeTableAdminMixin, admin_change_link, titled, truncated
 
 
@@ -33,6 +36,7 @@ class SatisfactionSurveyAdmin(CaseReferenceSearchMixin, LargeTableAdminMixin, ad
     # The model's -sent_at order is indexed (survey_sent_idx).
     sortable_by = ("sent_at",)
     autocomplete_fields = ("case",)
+    raw_id_fields = ("agent", "team", "channel")
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
@@ -62,3 +66,31 @@ class KpiRollupAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         # Rollup tasks overwrite these rows; an edit would last until the next run.
         return False
+
+
+@admin.register(KpiSettings)
+class KpiSettingsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "time_zone", "currency", "cost_per_call", "survey_expiry_days", "active_customer_days")
+
+    def has_add_permission(self, request) -> bool:
+        # One row: once it exists it is edited, not added again.
+        return not KpiSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ContactCost)
+class ContactCostAdmin(admin.ModelAdmin):
+    list_display = ("channel_kind", "cost_per_contact")
+    list_editable = ("cost_per_contact",)
+
+
+@admin.register(SelfServiceResolution)
+class SelfServiceResolutionAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+    list_display = ("occurred_at", "source", "reference", "customer")
+    list_filter = ("source", ("occurred_at", admin.DateFieldListFilter))
+    search_fields = ("reference", "visitor_key__exact")
+    search_help_text = "Part of the article or thread, or the exact visitor id."
+    autocomplete_fields = ("customer",)
+    sortable_by = ("occurred_at",)

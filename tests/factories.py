@@ -237,3 +237,30 @@ class RoutingRuleFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Rule {n}")
     team = factory.SubFactory(TeamFactory)
+
+
+class KpiSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = kpi_models.KpiSettings
+        django_get_or_create = ("id",)
+
+    id = 1
+    time_zone = "America/New_York"
+
+
+class ContactCostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = kpi_models.ContactCost
+        django_get_or_create = ("channel_kind",)
+
+    channel_kind = "x"
+    cost_per_contact = 4
+
+
+class SelfServiceResolutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = kpi_models.SelfServiceResolution
+
+    occurred_at = factory.LazyFunction(timezone.now)
+    source = "knowledge_base"
+    reference = "kb/how-to-change-a-flight"

@@ -38,6 +38,19 @@ class Case(models.Model):
         blank=True,
         help_text="Why the score: [name, detail, points] of each factor at its last computation (cases.priority).",
     )
+    # A new message re-scores the case; these keep what people and escalation decided.
+    priority_hold = models.CharField(
+        max_length=16,
+        choices=Priority.choices,
+        blank=True,
+        help_text="Set by hand: the case keeps this label whatever its score, until someone clears it.",
+    )
+    priority_floor = models.CharField(
+        max_length=16,
+        choices=Priority.choices,
+        blank=True,
+        help_text="Left by an escalation: the scored label never falls below it.",
+    )
     engagement_type = models.CharField(max_length=16, choices=EngagementType.choices, default=EngagementType.REACTIVE)
     intent = models.CharField(max_length=16, choices=Intent.choices, default=Intent.OTHER)
     language = models.CharField(max_length=16, blank=True)
@@ -130,6 +143,14 @@ class Case(models.Model):
         constraints = [
             choices_check("status", CaseStatus, "case_status_valid"),
             choices_check("priority", Priority, "case_priority_valid"),
+            models.CheckConstraint(
+                condition=models.Q(priority_hold="") | models.Q(priority_hold__in=Priority.values),
+                name="case_priority_hold_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(priority_floor="") | models.Q(priority_floor__in=Priority.values),
+                name="case_priority_floor_valid",
+            ),
             choices_check("engagement_type", EngagementType, "case_engagement_type_valid"),
             choices_check("intent", Intent, "case_intent_valid"),
             choices_check("sentiment_label", SentimentLabel, "case_sentiment_label_valid"),

@@ -1,21 +1,29 @@
 """Writes about a case's state that SLA clocks depend on: status, priority, the customer's tier.
 
-Owns case_change_status(), case_change_priority() and customer_change_tier().
+Owns case_change_status(), case_change_priority(), case_release_priority(),
+customer_change_tier() and cases_rescore().
 Each records its event on the timeline and re-plans the SLA clocks
 (cases.services.sla.sla_refresh), so due times and pauses follow at once:
 a pending case's resolution clock pauses, a reopened case's resumes, a
 new priority or tier re-evaluates the policy from the original start.
 A new tier first re-scores the customer's open cases (cases.priority, with
-the admin's weights), since the tier is one of the score's factors.
+the admin's weights), since the tier is one of the score's factors;
+cases_rescore() does the same when ingestion sees a customer's reach or
+verification change, or a stored post's shares grow past the viral speed.
+A priority set by hand holds (Case.priority_hold) until released; one set by
+an escalation is a floor (Case.priority_floor): re-scoring moves the label
+only above it.
 The console and the API (later issues) call these; admin calls them too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cases.choices import DONE_STATUSES, OPEN_STATUSES, CaseEventKind, CaseStatus, CustomerTier, Priority
@@ -68,27 +76,68 @@ def case_change_status(*, case: Case, status: str, actor=None, reason: str = "",
     return case
 
 
-def case_change_priority(*, case: Case, priority: str, actor=None, reason: str = "") -> Case:
-    """Set a case's priority by hand; the SLA policy is evaluated again and due
-    times recomputed from the original start (an sla_recomputed event when they change)."""
+def case_change_priority(*, case: Case, priority: str, actor=None, reason: str = "", escalation: bool = False) -> Case:
+    """Set a case's priority by hand, or (escalation=True) raise it for an escalation.
+
+    A person's choice holds: later messages re-score the case but keep this
+    label until case_release_priority(). An escalation leaves a floor
+    instead: the score may still raise the label, never lower it under the
+    floor. The SLA policy is evaluated again and due times recomputed from
+    the original start (an sla_recomputed event when they change).
+    """
     if priority not in Priority.values:
         raise CaseChangeError(f"Unknown priority {priority!r}.")
     now = timezone.now()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         old = case.priority
-        if old == priority:
+        if escalation:
+            unchanged = old == priority and case.priority_floor == priority
+            case.priority_floor = priority
+        else:
+            unchanged = old == priority and case.priority_hold == priority
+            case.priority_hold = priority
+        if unchanged:
             return case
         case.priority = priority
-        case.save(update_fields=["priority", "updated_at"])
+        case.save(update_fields=["priority", "priority_hold", "priority_floor", "updated_at"])
+        payload = {"from": old, "to": priority, "manual": not escalation}
+        if not escalation:
+            payload["held"] = True
         CaseEvent.objects.create(
             case=case,
             kind=CaseEventKind.PRIORITY_CHANGE,
             actor=actor,
             occurred_at=now,
-            payload={"from": old, "to": priority, "manual": True} | ({"reason": reason} if reason else {}),
+            payload=payload | ({"reason": reason} if reason else {}),
         )
-        sla_refresh(case_ids=[case.pk], reason=f"priority changed from {old} to {priority}", actor=actor, now=now)
+        if old != priority:
+            sla_refresh(case_ids=[case.pk], reason=f"priority changed from {old} to {priority}", actor=actor, now=now)
+    case.refresh_from_db()
+    return case
+
+
+def case_release_priority(*, case: Case, actor=None) -> Case:
+    """Clear a hand-set priority: the case takes its score's label again (above any escalation floor)."""
+    now = timezone.now()
+    with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).select_related("customer").get(pk=case.pk)
+        if not case.priority_hold:
+            return case
+        held = case.priority_hold
+        case.priority_hold = ""
+        Case.objects.filter(pk=case.pk).update(priority_hold="")
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEventKind.PRIORITY_CHANGE,
+            actor=actor,
+            occurred_at=now,
+            payload={"from": held, "to": held, "released": True},
+        )
+        old = case.priority
+        _rescore([case], reason="hand-set priority released", now=now)
+        if case.priority != old:
+            sla_refresh(case_ids=[case.pk], reason=f"priority changed from {old} to {case.priority}", actor=actor)
     case.refresh_from_db()
     return case
 
@@ -105,36 +154,71 @@ def customer_change_tier(*, customer: Customer, tier: str, actor=None) -> Custom
         customer.tier = tier
         customer.save(update_fields=["tier", "updated_at"])
         reason = f"customer tier changed from {old} to {tier}"
-        open_cases = list(customer.cases.select_for_update().filter(status__in=OPEN_STATUSES).order_by("pk"))
-        _rescore(open_cases, customer=customer, reason=reason, now=timezone.now())
+        open_cases = list(
+            customer.cases.select_for_update(of=("self",))
+            .select_related("customer")
+            .filter(status__in=OPEN_STATUSES)
+            .order_by("pk")
+        )
+        _rescore(open_cases, reason=reason, now=timezone.now())
         sla_refresh(case_ids=[case.pk for case in open_cases], reason=reason, actor=actor)
     return customer
 
 
-def _rescore(cases: list[Case], *, customer: Customer, reason: str, now: dt.datetime) -> None:
-    """Recompute the priority (score, label, factors) of a customer's cases, locked by the caller,
-    and record a priority_change event where the label moves. Five queries whatever the number
-    of cases: the weights, the customer's verified profiles, the posts' counts, the timelines,
-    the update, the events.
+def cases_rescore(
+    *, case_ids: Iterable[int] = (), customer_ids: Iterable[int] = (), reason: str, now: dt.datetime | None = None
+) -> list[int]:
+    """Re-score these open cases and the open cases of these customers; returns the ids of
+    the cases re-scored (those whose label moved get an event and their SLA re-planned). Cases another worker holds are
+    skipped: whoever holds them is scoring them already. A constant number of queries."""
+    now = now or timezone.now()
+    case_ids, customer_ids = sorted(set(case_ids)), sorted(set(customer_ids))
+    if not (case_ids or customer_ids):
+        return []
+    with transaction.atomic():
+        cases = list(
+            Case.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("customer")
+            .filter(Q(pk__in=case_ids) | Q(customer_id__in=customer_ids), status__in=OPEN_STATUSES)
+            .filter(merged_into__isnull=True)
+            .order_by("pk")
+        )
+        before = {case.pk: case.priority for case in cases}
+        _rescore(cases, reason=reason, now=now)
+        moved = [case.pk for case in cases if case.priority != before[case.pk]]
+        if moved:
+            sla_refresh(case_ids=moved, reason=reason, now=now)
+    return [case.pk for case in cases]
 
-    Virality is each case's most shared inbound post, its shares per hour between posting and
-    ingestion (the pipeline scores only the posts of the batch at hand); verified is any
-    verified profile of the customer."""
+
+def _rescore(cases: list[Case], *, reason: str, now: dt.datetime) -> None:
+    """Recompute the priority (score, label, factors) of cases locked by the caller (their
+    customers loaded), and record a priority_change event where the label moves. A constant
+    number of queries whatever the number of cases: the weights, the customers' verified
+    profiles, the posts' counts, the timelines, the update, the events.
+
+    Virality is each case's most shared inbound post: its shares per hour between posting and
+    when its count was last observed (SocialPost.counts_observed_at, else ingested_at);
+    verified is any verified profile of the customer."""
     if not cases:
         return
     # Looked up by name: profiles and posts belong to channels_app, which builds on this app.
     SocialPost = apps.get_model("channels_app", "SocialPost")
     SocialProfile = apps.get_model("channels_app", "SocialProfile")
     weights = priority_weights()
-    verified = SocialProfile.objects.filter(customer=customer, verified=True).exists()
+    verified_customers = set(
+        SocialProfile.objects.filter(customer_id__in={case.customer_id for case in cases}, verified=True)
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
     virality: dict[int, tuple[int, int, float]] = {}
     counts = (
         SocialPost.objects.filter(case__in=cases, direction="inbound")
         .exclude(share_count=0, like_count=0)
-        .values_list("case_id", "share_count", "like_count", "posted_at", "ingested_at")
+        .values_list("case_id", "share_count", "like_count", "posted_at", "ingested_at", "counts_observed_at")
     )
-    for case_id, shares, likes, posted_at, ingested_at in counts:
-        velocity = share_velocity(shares=shares, posted_at=posted_at, observed_at=ingested_at)
+    for case_id, shares, likes, posted_at, ingested_at, observed_at in counts:
+        velocity = share_velocity(shares=shares, posted_at=posted_at, observed_at=observed_at or ingested_at)
         virality[case_id] = strongest_virality(virality.get(case_id, (0, 0, 0.0)), shares, likes, velocity)
     events = []
     timelines = case_timelines(case_ids=[case.pk for case in cases])
@@ -142,18 +226,18 @@ def _rescore(cases: list[Case], *, customer: Customer, reason: str, now: dt.date
         old_priority = case.priority
         result = score_case(
             case,
-            verified=verified,
+            verified=case.customer_id in verified_customers,
             virality=virality.get(case.pk, (0, 0, 0.0)),
             waiting=unanswered_minutes(timelines.get(case.pk, [])),
             weights=weights,
         )
-        if result.label != old_priority:
+        if case.priority != old_priority:
             events.append(
                 CaseEvent(
                     case=case,
                     kind=CaseEventKind.PRIORITY_CHANGE,
                     occurred_at=now,
-                    payload={"from": old_priority, "to": result.label, "score": result.score, "reason": reason},
+                    payload={"from": old_priority, "to": case.priority, "score": result.score, "reason": reason},
                 )
             )
         case.updated_at = now

@@ -3,7 +3,8 @@
 Owns cases_escalate_by_rules(). Ingestion enqueues it (the task
 `cases.escalate_cases`) after every batch that opened or touched cases.
 For each open case and each rule it fires that is not yet recorded on it:
-- raise the priority one step (urgent stays urgent);
+- raise the priority one step (urgent stays urgent), as a floor: later
+  re-scoring never takes it below (Case.priority_floor);
 - move the case to the escalation team (the first Team with
   is_escalation_team, by name), unassigned, if one exists and the case is
   not there already;
@@ -66,6 +67,8 @@ class _Batch:
             payload |= {"action": EscalationAction.RAISE_PRIORITY, "from": case.priority, "to": higher}
             case.priority = higher
             self.reprioritized.append(case.pk)
+        # Urgent already: the floor still keeps a calmer next message from lowering it.
+        case.priority_floor = case.priority
         if self.team is not None and case.team_id != self.team.pk:
             payload |= {"from_team": case.team_id, "to_team": self.team.pk, "from_assignee": case.assignee_id}
             case.team_id, case.assignee_id = self.team.pk, None
@@ -171,7 +174,7 @@ def cases_escalate_by_rules(*, case_ids: Iterable[int], now: dt.datetime | None 
             if rules:
                 case.updated_at = now
                 escalated.append(case)
-        bulk_update_columns(Case, escalated, ["priority", "team", "assignee", "updated_at"])
+        bulk_update_columns(Case, escalated, ["priority", "priority_floor", "team", "assignee", "updated_at"])
         insert_ignoring_conflicts(CaseEvent, work.events)
         insert_ignoring_conflicts(Notification, work.notifications)
         if work.reprioritized:

@@ -7,7 +7,9 @@ and writes. Every decision is a CaseEvent of kind assignment with no actor:
 {"routed": True, "rule", "team", "skill"} when a rule placed the case,
 {"auto": True, "rule": "least_loaded", "to", "load", "capacity"} when an
 agent got it, {"waiting_for_shift": <next opening>} when the team is off
-shift, {"handed_back": True} when an agent going unavailable gave it back.
+shift, {"handed_back": True} when an agent going unavailable gave it back,
+{"acknowledged": <outbound message id>, "expected": ...} when the customer
+was told off shift when to expect an answer.
 
 Invariants:
 - An agent is never given more open cases than their capacity by this
@@ -22,6 +24,12 @@ Invariants:
 - Outside a team's coverage hours (its calendar; none is 24/7) cases wait
   unassigned; cases_assign_waiting(), run by beat, assigns them when the
   team opens, and also retries cases that found every agent full.
+- A case waiting for the shift may get an automatic acknowledgement
+  (Channel.acknowledge_off_hours, cases.acknowledgement): only for
+  messages addressed to the brand (reactive), written within the last
+  ACKNOWLEDGE_WITHIN, once per customer message (the dedupe key names the
+  message's time). It goes through the outbox as an automatic message, so
+  it stops no SLA clock.
 - The skill a case needs comes from the rule that routed it (the latest
   routed event naming the case's current team), so a case moved by hand to
   another team needs no skill there.
@@ -30,6 +38,7 @@ Invariants:
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -40,14 +49,18 @@ from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Value, When
 from django.utils import timezone
 
+from cases.acknowledgement import render_acknowledgement
 from cases.business_time import NoOpeningHours
-from cases.choices import OPEN_STATUSES, CaseEventKind, CaseStatus
+from cases.choices import OPEN_STATUSES, CaseEventKind, CaseStatus, EngagementType
 from cases.models import AgentProfile, Case, CaseEvent, RoutingRule, Team
 from cases.routing import AgentCandidate, RoutingFacts, pick_agent, select_rule
 from cases.selectors import calendar_specs
 from cases.services.cases import CaseChangeError
 
 WAITING_BATCH_SIZE = 500
+# An acknowledgement answers someone waiting now; a post imported from last week gets none.
+ACKNOWLEDGE_WITHIN = dt.timedelta(hours=12)
+logger = logging.getLogger(__name__)
 Membership = AgentProfile.teams.through
 
 
@@ -130,6 +143,8 @@ def case_auto_assign(*, case_id: int, now: dt.datetime | None = None) -> Case | 
         next_opening = _next_opening(team, now)
         if next_opening != now:
             _record_waiting(case, next_opening, now)
+            if next_opening is not None:
+                _acknowledge(case, team, next_opening, now)
             return case
         _assign_locked([case], now=now)
     return case
@@ -170,6 +185,48 @@ def _record_waiting(case: Case, next_opening: dt.datetime | None, now: dt.dateti
             occurred_at=now,
             dedupe_key=key,
         )
+
+
+def _acknowledge(case: Case, team: Team, next_opening: dt.datetime, now: dt.datetime) -> None:
+    """Tell the customer when to expect an answer, once per customer message (see the module
+    docstring). Expects the case locked; a channel that cannot take the reply logs and moves on."""
+    from channels_app.models import Channel
+    from channels_app.services.outbox import OutboundError, outbound_enqueue
+
+    last_message = case.last_customer_message_at
+    if (
+        case.origin_channel_id is None
+        or case.engagement_type != EngagementType.REACTIVE
+        or last_message is None
+        or now - last_message > ACKNOWLEDGE_WITHIN
+    ):
+        return
+    channel = Channel.objects.only("acknowledge_off_hours", "acknowledgement_template").get(pk=case.origin_channel_id)
+    key = f"routing:acknowledged:{last_message.isoformat()}"
+    if not channel.acknowledge_off_hours or CaseEvent.objects.filter(case=case, dedupe_key=key).exists():
+        return
+    expected = max(next_opening, case.first_response_due_at or next_opening)
+    zone = calendar_specs(calendar_ids=[team.calendar_id])[team.calendar_id].time_zone
+    text = render_acknowledgement(
+        channel.acknowledgement_template,
+        name=case.customer.name,
+        reference=case.reference,
+        expected=expected,
+        now=now,
+        zone=zone,
+    )
+    try:
+        message = outbound_enqueue(case=case, text=text, is_automatic=True)
+    except OutboundError as error:
+        logger.warning("no acknowledgement for %s: %s", case.reference, error)
+        return
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEventKind.ASSIGNMENT,
+        payload={"acknowledged": message.pk, "expected": expected.isoformat(), "team": team.pk},
+        occurred_at=now,
+        dedupe_key=key,
+    )
 
 
 def cases_assign_waiting(*, now: dt.datetime | None = None, limit: int = WAITING_BATCH_SIZE) -> int:

@@ -138,6 +138,7 @@ class _Pass:
                 payload |= {"from": case.priority, "to": higher}
                 case.priority = higher
                 self.reprioritized.append(case.pk)
+            case.priority_floor = case.priority
         elif action == EscalationAction.REASSIGN_TO_LEAD:
             lead_id = case.team.lead_id if case.team else None
             if lead_id and lead_id != case.assignee_id:
@@ -207,6 +208,7 @@ def _scan_batch(now: dt.datetime, batch_size: int) -> ScanResult:
                 "sla_warned",
                 *BREACH_FLAG.values(),
                 "priority",
+                "priority_floor",
                 "assignee",
                 "team",
                 "updated_at",

@@ -3,11 +3,15 @@
 Owns resolve_authors(): finds or creates profiles of one channel kind in
 bulk, refreshes what the channel tells about them (handle, name, followers,
 verified), and keeps each customer's stored reach (max_followers,
-influence) equal to the largest follower count of their profiles.
+influence) equal to the largest follower count of their profiles. It names
+the customers whose influence tier or verification changed: their open
+cases' priority depends on both, so the caller has them re-scored.
 A constant number of queries per batch, whatever its size.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -20,6 +24,13 @@ from channels_app.pipeline.bulk import InstanceBuilder, any_of, insert_objects
 from channels_app.pipeline.normalized import NormalizedPost
 
 PROFILE_FIELDS = ("handle", "display_name", "followers_count", "verified")
+
+
+class Authors(NamedTuple):
+    profiles: dict[str, SocialProfile]  # by the author's id on the channel, customer loaded
+    rescore_customer_ids: set[int]  # existing customers whose influence tier or verification changed
+
+
 build_customer = InstanceBuilder(Customer)
 build_profile = InstanceBuilder(SocialProfile)
 
@@ -38,8 +49,9 @@ def _profile_values(post: NormalizedPost, current: SocialProfile | None) -> dict
     }
 
 
-def resolve_authors(*, kind: str, posts: list[NormalizedPost]) -> dict[str, SocialProfile]:
-    """Profiles (with their customer loaded) by author id for the posts that have one.
+def resolve_authors(*, kind: str, posts: list[NormalizedPost]) -> Authors:
+    """Profiles (with their customer loaded) by author id for the posts that have one, and the
+    customers to re-score.
 
     The latest post of an author (by posted_at) speaks for the profile, so
     follower counts are as fresh as the batch allows. Expects to run inside
@@ -50,7 +62,7 @@ def resolve_authors(*, kind: str, posts: list[NormalizedPost]) -> dict[str, Soci
         if post.author_id and (post.author_id not in latest or post.posted_at >= latest[post.author_id].posted_at):
             latest[post.author_id] = post
     if not latest:
-        return {}
+        return Authors({}, set())
 
     profiles = {
         profile.external_user_id: profile
@@ -60,20 +72,23 @@ def resolve_authors(*, kind: str, posts: list[NormalizedPost]) -> dict[str, Soci
     }
 
     changed: list[SocialProfile] = []
+    rescore: set[int] = set()
     for author_id, profile in profiles.items():
         values = _profile_values(latest[author_id], profile)
         if any(getattr(profile, name) != value for name, value in values.items()):
+            if profile.verified != values["verified"]:
+                rescore.add(profile.customer_id)
             for name, value in values.items():
                 setattr(profile, name, value)
             changed.append(profile)
     if changed:
         SocialProfile.objects.bulk_update(changed, PROFILE_FIELDS)
-        _refresh_reach({profile.customer_id for profile in changed}, profiles)
+        rescore |= _refresh_reach({profile.customer_id for profile in changed}, profiles)
 
     missing = [author_id for author_id in latest if author_id not in profiles]
     if missing:
         profiles.update(_create_profiles(kind=kind, authors=[latest[author_id] for author_id in missing]))
-    return profiles
+    return Authors(profiles, rescore)
 
 
 def _create_profiles(*, kind: str, authors: list[NormalizedPost]) -> dict[str, SocialProfile]:
@@ -144,8 +159,9 @@ def _adopt_concurrent_profiles(*, kind: str, authors: list[NormalizedPost]) -> d
     return result
 
 
-def _refresh_reach(customer_ids: set[int], profiles: dict[str, SocialProfile]) -> None:
-    """Recompute max_followers and influence of these customers from all their profiles."""
+def _refresh_reach(customer_ids: set[int], profiles: dict[str, SocialProfile]) -> set[int]:
+    """Recompute max_followers and influence of these customers from all their profiles;
+    returns those whose influence tier changed."""
     maxima = dict(
         SocialProfile.objects.filter(customer_id__in=customer_ids)
         .values("customer_id")
@@ -153,12 +169,15 @@ def _refresh_reach(customer_ids: set[int], profiles: dict[str, SocialProfile]) -
         .values_list("customer_id", "value")
     )
     customers = {profile.customer_id: profile.customer for profile in profiles.values()}
-    changed = []
+    changed, new_tier = [], set()
     for customer_id, max_followers in maxima.items():
         customer = customers[customer_id]
         influence = influence_tier_for(max_followers or 0)
         if (customer.max_followers, customer.influence) != (max_followers, influence):
+            if customer.influence != influence:
+                new_tier.add(customer_id)
             customer.max_followers, customer.influence = max_followers or 0, influence
             changed.append(customer)
     if changed:
         Customer.objects.bulk_update(changed, ["max_followers", "influence"])
+    return new_tier

@@ -36,7 +36,7 @@ from cases.priority import score_case, share_velocity, strongest_virality
 from cases.selectors import ClockMarks, case_timelines, clock_marks, priority_weights
 from cases.services.sla import CASE_SLA_FIELDS, CLOCK_COLUMNS, SLAConfig, sla_plan_case, sla_write_clocks
 from cases.sla import CasePlan, TimelineEntry, timeline_entry, unanswered_minutes
-from cases.tasks import escalate_cases_task, route_cases_task
+from cases.tasks import escalate_cases_task, rescore_cases_task, route_cases_task
 from channels_app.choices import Direction
 from channels_app.models import Channel, SocialPost, SocialProfile
 from channels_app.pipeline.bulk import any_of, insert_objects, insert_rows
@@ -172,7 +172,7 @@ class Ingestor:
                 row[0]: row
                 for row in SocialPost.objects.filter(
                     any_of(SocialPost, "external_id", list(by_id)), channel=self.channel
-                ).values_list("external_id", "id", "like_count", "share_count")
+                ).values_list("external_id", "id", "like_count", "share_count", "case_id", "posted_at", "direction")
             }
             result.duplicates += len(stored)
             result.refreshed = self._refresh_counts([(by_id[key].post, row) for key, row in stored.items()])
@@ -201,18 +201,40 @@ class Ingestor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [4242, self.channel.pk])
 
     def _refresh_counts(self, pairs: list[tuple[NormalizedPost, tuple]]) -> int:
-        grown = [
-            SocialPost(id=row[1], like_count=max(post.like_count, row[2]), share_count=max(post.share_count, row[3]))
-            for post, row in pairs
-            if post.like_count > row[2] or post.share_count > row[3]
-        ]
+        """Store grown like/share counts of posts seen again; a post of a case whose shares now
+        spread at the viral speed has its case re-scored (and escalated) after commit."""
+        now = timezone.now()
+        grown, viral_cases = [], set()
+        for post, (_external_id, pk, likes, shares, case_id, posted_at, direction) in pairs:
+            if post.like_count <= likes and post.share_count <= shares:
+                continue
+            shares = max(post.share_count, shares)
+            grown.append(
+                SocialPost(id=pk, like_count=max(post.like_count, likes), share_count=shares, counts_observed_at=now)
+            )
+            velocity = share_velocity(shares=shares, posted_at=posted_at, observed_at=now)
+            if case_id and direction == Direction.INBOUND and velocity >= self.priority_weights.viral_velocity:
+                viral_cases.add(case_id)
         if grown:
-            SocialPost.objects.bulk_update(grown, ["like_count", "share_count"])
+            SocialPost.objects.bulk_update(grown, ["like_count", "share_count", "counts_observed_at"])
+        if viral_cases:
+            self._rescore_after_commit(case_ids=sorted(viral_cases), reason="a post's shares grew past the viral speed")
         return len(grown)
+
+    @staticmethod
+    def _rescore_after_commit(*, case_ids=(), customer_ids=(), reason: str) -> None:
+        case_ids, customer_ids = list(case_ids), list(customer_ids)
+        transaction.on_commit(lambda: rescore_cases_task.delay(case_ids, customer_ids, reason))
 
     def _store(self, items: list[PreparedPost], result: IngestResult) -> None:
         vocabulary = self.vocabulary
-        profiles = resolve_authors(kind=self.channel.kind, posts=[item.post for item in items if item.inbound])
+        authors = resolve_authors(kind=self.channel.kind, posts=[item.post for item in items if item.inbound])
+        profiles = authors.profiles
+        if authors.rescore_customer_ids:
+            # Their cases this batch touches are scored below; the others need it too.
+            self._rescore_after_commit(
+                customer_ids=sorted(authors.rescore_customer_ids), reason="the customer's reach or verification changed"
+            )
 
         # Parents of the new posts, and stored replies to them (arrived earlier).
         new_ids = [item.post.external_id for item in items]

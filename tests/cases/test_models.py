@@ -91,6 +91,8 @@ ENUM_COLUMNS = [
         lambda: CaseFactory(resolved_at=T0, closed_at=T0), "status", CaseStatus, "case_status_valid", id="case.status"
     ),
     pytest.param(CaseFactory, "priority", Priority, "case_priority_valid", id="case.priority"),
+    pytest.param(CaseFactory, "priority_hold", Priority, "case_priority_hold_valid", id="case.priority_hold"),
+    pytest.param(CaseFactory, "priority_floor", Priority, "case_priority_floor_valid", id="case.priority_floor"),
     pytest.param(
         CaseFactory, "engagement_type", EngagementType, "case_engagement_type_valid", id="case.engagement_type"
     ),
