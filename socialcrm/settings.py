@@ -169,6 +169,11 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Absolute links sent to customers (survey links) start here; the brand signs messages with its name.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+BRAND_NAME = env_str("BRAND_NAME", "")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "care@socialcrm.localhost")
+
 CELERY_TASK_ROUTES = {
     "channels.publish_outbound": {"queue": "outbound"},
     "channels.retry_outbound": {"queue": "outbound"},
@@ -176,6 +181,7 @@ CELERY_TASK_ROUTES = {
     "cases.scan_sla": {"queue": "sla"},
     "cases.refresh_open_cases_sla": {"queue": "sla"},
     "cases.*": {"queue": "default"},
+    "kpis.*": {"queue": "default"},
 }
 CELERY_BEAT_SCHEDULE: dict = {
     # Each active channel is polled at its own interval; this only finds the due ones.
@@ -193,6 +199,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
         "options": {"expires": 290},
     },
+    # KPI rollups of the last closed days (re-rolled, so late data lands), for the KPI pages.
+    "rollup-kpis": {"task": "kpis.rollup_closed_days", "schedule": 3600.0, "options": {"expires": 3500}},
 }
 
 # --- Cache --------------------------------------------------------------------

@@ -216,6 +216,9 @@ def describe_event(event: CaseEvent, names: _Names) -> str:
         if payload.get("customer_merged"):
             return f"{manual} customer #{payload['customer_merged']} into customer #{payload.get('into')}."
         return f"{manual} cases."
+    if kind == CaseEventKind.SURVEY:
+        score = payload.get("score")
+        return f"The customer rated the case {score}/5 in the satisfaction survey." if score else "Satisfaction survey."
     if kind == CaseEventKind.REPLY_FAILED:
         final = " Gave up: use Retry to send it again." if payload.get("final") else " It will be retried."
         return f"A reply failed to send (attempt {payload.get('attempt', '?')}): {payload.get('error', '')}.{final}"

@@ -331,7 +331,9 @@ def case_escalate(*, case: Case, actor: AbstractBaseUser, reason: str, team: Tea
         higher = priority_above(case.priority)
         if higher:
             payload |= {"from": case.priority, "to": higher}
-            case = case_change_priority(case=case, priority=higher, actor=actor, reason=f"escalated: {reason}")
+            case = case_change_priority(
+                case=case, priority=higher, actor=actor, reason=f"escalated: {reason}", escalation=True
+            )
         if team is not None and (team.pk, None) != (case.team_id, case.assignee_id):
             payload |= {"from_team": case.team_id, "to_team": team.pk, "from_assignee": case.assignee_id}
             case.team_id, case.assignee_id = team.pk, None
@@ -419,6 +421,22 @@ def case_merge(*, source: Case, target: Case, actor: AbstractBaseUser) -> Case:
     return target
 
 
-def case_resolve(*, case: Case, actor: AbstractBaseUser, at: dt.datetime | None = None) -> Case:
-    """Resolve the case (its clocks stop); the console's one call for the Resolve button."""
-    return case_change_status(case=case, status=CaseStatus.RESOLVED, actor=actor, at=at)
+def case_resolve(
+    *, case: Case, actor: AbstractBaseUser, at: dt.datetime | None = None, send_survey: bool = True
+) -> Case:
+    """Resolve the case (its clocks stop); the console's one call for the Resolve button.
+
+    With `send_survey` (the default; the agent may opt out) the customer's
+    satisfaction survey is enqueued on commit (kpis.send_survey). Resolving
+    a case already resolved enqueues it again harmlessly: the task sends one
+    survey per resolution. `robust`: a broker that is down must not turn a
+    committed resolution into an error page.
+    """
+    case = case_change_status(case=case, status=CaseStatus.RESOLVED, actor=actor, at=at)
+    if send_survey and case.status == CaseStatus.RESOLVED:
+        # Imported here, not at load: cases must not depend on kpis (ARCHITECTURE, one-way dependencies).
+        from kpis.tasks import send_survey_task
+
+        case_id, actor_id = case.pk, getattr(actor, "pk", None)
+        transaction.on_commit(lambda: send_survey_task.delay(case_id, actor_id), robust=True)
+    return case

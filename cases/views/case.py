@@ -44,6 +44,7 @@ from cases.services import (
     case_claim,
     case_escalate,
     case_merge,
+    case_release_priority,
     case_reply,
     case_resolve,
     case_set_tags,
@@ -68,7 +69,8 @@ class StatusForm(forms.Form):
 
 
 class PriorityForm(forms.Form):
-    priority = forms.ChoiceField(choices=Priority.choices)
+    # "auto" releases a hand-set priority: the score decides again.
+    priority = forms.ChoiceField(choices=[*Priority.choices, ("auto", "Automatic")])
 
 
 class AssignForm(forms.Form):
@@ -311,8 +313,11 @@ def case_priority_view(request, case: Case):
     form = PriorityForm(request.POST)
     if not form.is_valid():
         return _invalid(request, form)
+    if form.cleaned_data["priority"] == "auto":
+        case = case_release_priority(case=case, actor=request.user)
+        return f"Priority: {case.get_priority_display()} (automatic)."
     case = case_change_priority(case=case, priority=form.cleaned_data["priority"], actor=request.user)
-    return f"Priority: {case.get_priority_display()}."
+    return f"Priority: {case.get_priority_display()} (held)."
 
 
 @case_action
@@ -367,7 +372,9 @@ def case_merge_view(request, case: Case):
 
 @case_action
 def case_resolve_view(request, case: Case):
-    case = case_resolve(case=case, actor=request.user)
+    case = case_resolve(
+        case=case, actor=request.user, send_survey=request.POST.get("no_survey") not in ("1", "on", "true")
+    )
     return f"{case.reference} resolved."
 
 

@@ -1,0 +1,80 @@
+"""Daily KPI rollups: store each closed local day's parts, per dimension, so the pages read them.
+
+Owns kpis_rollup_day() and kpis_rollup_closed_days(). A day is rolled up
+by computing its parts live (kpis.selectors.dashboard.live_parts) for the
+whole brand and per channel, team and agent, plus the backlog at its end,
+and replacing that day's KpiRollup rows in one transaction, ending with a
+`_rolled_up` mark row the pages look for. Running it twice, or on two
+workers at once, leaves the same rows: on PostgreSQL a transaction-level
+advisory lock per day serialises writers, and the unique (day, metric,
+dimension, key) constraint refuses doubles anywhere.
+
+Late data (a survey answered next week, a post imported late) changes a
+past day's raw rows, not its rollup: the beat task rolls up the last
+REROLL_DAYS closed days again every run, and `manage.py rollup_kpis
+--days N` re-rolls further back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from kpis.models import KpiRollup, RollupDimension
+from kpis.parts import Part
+from kpis.scope import KpiScope, brand_zone, percentile
+from kpis.selectors.dashboard import BACKLOG, ROLLED_UP_MARK, live_parts
+from kpis.selectors.operations import backlog_series
+
+REROLL_DAYS = 3
+_LOCK_NAMESPACE = 4343
+
+
+def _figure(part: Part) -> float:
+    """The day's own figure shown in admin: the median of a distribution, else the count."""
+    return percentile(part.values, 0.5) if part.values else float(part.count)
+
+
+def kpis_rollup_day(*, day: dt.date, zone: zoneinfo.ZoneInfo | None = None) -> int:
+    """Replace the rollup rows of one local day; returns how many rows it wrote."""
+    zone = zone or brand_zone()
+    scope = KpiScope.for_days(day, day, zone)
+    rows: list[KpiRollup] = []
+    for dimension in RollupDimension.values:
+        for (_day, key), parts in live_parts(scope, dimension=dimension).items():
+            rows += [
+                KpiRollup(
+                    day=day,
+                    metric=name,
+                    dimension=dimension,
+                    dimension_key=key,
+                    value=_figure(part),
+                    sample_size=part.count,
+                    total=part.total,
+                    values=part.values,
+                )
+                for name, part in parts.items()
+            ]
+    (_day, open_cases), *_ = backlog_series(scope)
+    rows.append(KpiRollup(day=day, metric=BACKLOG, value=open_cases, sample_size=open_cases, total=open_cases))
+    rows.append(KpiRollup(day=day, metric=ROLLED_UP_MARK, value=1, sample_size=1, total=1))
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, day.toordinal()])
+        KpiRollup.objects.filter(day=day).delete()
+        KpiRollup.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def kpis_rollup_closed_days(*, now: dt.datetime | None = None, reroll_days: int = REROLL_DAYS) -> list[dt.date]:
+    """Roll up the last `reroll_days` closed local days (yesterday first); returns them."""
+    zone = brand_zone()
+    today = (now or timezone.now()).astimezone(zone).date()
+    days = [today - dt.timedelta(days=offset) for offset in range(1, reroll_days + 1)]
+    for day in days:
+        kpis_rollup_day(day=day, zone=zone)
+    return days
