@@ -5,4 +5,5 @@ from kpis import views
 app_name = "kpis"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("cases.csv", views.case_export, name="case_export"),
 ]

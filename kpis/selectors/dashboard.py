@@ -20,8 +20,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from cases.models import Customer
 from kpis.models import KpiRollup, RollupDimension
 from kpis.parts import Part, Parts, merge_parts
 from kpis.scope import KpiScope, day_start, kpi_settings
@@ -168,6 +171,9 @@ def kpi_dashboard(scope: KpiScope, *, now: dt.datetime | None = None, tables: bo
         board.series.append(
             {"day": day, "backlog": backlog.get(day)} | figures_from_parts(day_parts, costs=costs, settings=settings)
         )
+    churned = churned_by_day(scope)
+    for row in board.series:
+        row["churned"] = churned.get(row["day"], 0)
     board.churn = churn_figures(scope)
     board.churn_risk = churn_risk_list(now=now)
     if tables:
@@ -184,6 +190,18 @@ def kpi_dashboard(scope: KpiScope, *, now: dt.datetime | None = None, tables: bo
             for key, many in grouped.items():
                 target[key] = figures_from_parts(merge_parts(many), costs=costs, settings=settings)
     return board
+
+
+def churned_by_day(scope: KpiScope) -> dict[dt.date, int]:
+    """Customers marked churned on each local day of the scope (one query); the brand's, whatever the filter."""
+    rows = (
+        Customer.objects.filter(churned_at__gte=scope.start, churned_at__lt=scope.end, merged_into__isnull=True)
+        .annotate(day=TruncDate("churned_at", tzinfo=scope.zone))
+        .values("day")
+        .annotate(count=Count("id"))
+        .values_list("day", "count")
+    )
+    return dict(rows)
 
 
 def _backlog_by_day(scope: KpiScope, rolled: set[dt.date]) -> list[tuple[dt.date, int]]:
