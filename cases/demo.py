@@ -485,6 +485,10 @@ class PlannedEvent:
     payload: dict = field(default_factory=dict)
 
 
+# Per contact, in the brand's currency: agents' time on social is cheaper than a call.
+DEMO_CONTACT_COSTS = {"x": "3.20", "facebook": "3.60", "email": "5.50", "phone": "14.00", "rss": "4.00"}
+
+
 @dataclass
 class PlannedSurvey:
     sent: timedelta
@@ -1209,6 +1213,10 @@ def _store_plan(plan: DemoPlan, *, channels, teams, users, tags) -> None:
                     answered_at=start + survey.answered if survey.answered else None,
                     score=survey.score,
                     comment=survey.comment,
+                    # Frozen as the survey task does: who answered, where, at resolve time.
+                    agent_id=case.assignee_id,
+                    team_id=case.team_id,
+                    channel_id=case.origin_channel_id,
                 )
             )
     Case.objects.bulk_update(worked, ["subject", "team", "assignee", "status", "resolved_at", "closed_at"])
@@ -1216,6 +1224,12 @@ def _store_plan(plan: DemoPlan, *, channels, teams, users, tags) -> None:
     OutboundMessage.objects.bulk_create(outbound)
     CaseEvent.objects.bulk_create(events)
     SatisfactionSurvey.objects.bulk_create(surveys)
+    # What a contact costs per channel kind and a call, so the cost and deflection figures mean something.
+    ContactCost = apps.get_model("kpis", "ContactCost")
+    ContactCost.objects.bulk_create(
+        [ContactCost(channel_kind=kind, cost_per_contact=cost) for kind, cost in DEMO_CONTACT_COSTS.items()],
+        ignore_conflicts=True,
+    )
     # Status changes pause, stop and resume clocks: plan them again from the whole timeline.
     sla_refresh(case_ids=[case.pk for case in worked])
 

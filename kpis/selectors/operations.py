@@ -39,7 +39,9 @@ case count where a case is not needed (volume).
    engagement_type and intent; new cases by created_at, by origin channel,
    engagement_type and intent.
 6. SLA compliance per target (first_response, next_response, resolution),
-   over clocks with a due_at. A clock is decided when it stopped (at
+   over clocks with a target: a due_at, or (a resolution clock stopped
+   before its target was used up, which cases.sla leaves without a due
+   time) a policy with a resolution target. A clock is decided when it stopped (at
    stopped_at: achieved if not breached, breached if breached) or, not
    stopped (running or paused), when it breached (at due_at, if breached).
    compliance = achieved / (achieved + breached). Breaches (all targets) are
@@ -253,7 +255,12 @@ def _new_cases(scope: KpiScope) -> QuerySet:
 
 def _decided_clocks(scope: KpiScope) -> QuerySet:
     stopped = Q(state=ClockState.STOPPED)
-    clocks = SLAClock.objects.filter(due_at__isnull=False).filter(
+    # A resolution clock stopped before its target was used up has no due time (cases.sla
+    # finds none in its windows): its policy's target says it had one, and it was met.
+    has_target = Q(due_at__isnull=False) | Q(
+        target=SLATarget.RESOLUTION, state=ClockState.STOPPED, policy__resolution_minutes__isnull=False
+    )
+    clocks = SLAClock.objects.filter(has_target).filter(
         (stopped & _during("stopped_at", scope)) | (~stopped & Q(breached=True) & _during("due_at", scope))
     )
     return _scoped(clocks, scope, _VIA_CASE)

@@ -275,6 +275,24 @@ def test_sla_compliance_counts_stopped_clocks_and_breaches_of_running_ones():
     assert sla["breaches_by_policy"] == {str(policy.pk): 4}
 
 
+def test_a_resolution_met_before_its_target_was_used_up_counts_as_achieved():
+    # cases.sla leaves such a clock without a due time: its policy's target is what says it had one.
+    with_target = SLAPolicyFactory(resolution_minutes=480)
+    without_target = SLAPolicyFactory(resolution_minutes=None)
+    for policy in (with_target, without_target):
+        SLAClockFactory(
+            case=make_case(),
+            target=SLATarget.RESOLUTION,
+            started_at=NOON - dt.timedelta(hours=2),
+            state=ClockState.STOPPED,
+            stopped_at=NOON,
+            due_at=None,
+            policy=policy,
+        )
+
+    assert operations_figures(SCOPE)["sla"][SLATarget.RESOLUTION] == {"achieved": 1, "breached": 0, "compliance": 1.0}
+
+
 # --- backlog -----------------------------------------------------------------------
 
 
