@@ -171,10 +171,11 @@ class KpiRollup(models.Model):
     value = models.FloatField(help_text="The day's figure: a count, a share, a median.")
     sample_size = models.PositiveIntegerField(default=0, help_text="How many items the figure is computed from.")
     total = models.FloatField(default=0.0, help_text="Sum of the items' values, so means over several days are exact.")
-    values = models.JSONField(
-        default=list,
+    packed_values = models.BinaryField(
+        default=b"",
         blank=True,
-        help_text="Distribution metrics: every item's value, sorted, so percentiles over several days are exact.",
+        help_text="Distribution metrics: every item's value, sorted, as little-endian float64 "
+        "(kpis.parts.pack_values), so percentiles over several days are exact.",
     )
     computed_at = models.DateTimeField(auto_now=True)
 

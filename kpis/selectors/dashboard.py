@@ -5,8 +5,14 @@ returns. A closed day that the rollup task has stored (its `_rolled_up`
 mark row exists) is read from KpiRollup; any other day (today, or a day
 the task has not reached yet) is computed live from raw rows by the same
 parts functions (kpis.selectors.operations, kpis.selectors.outcomes). The
-figures come from the merged parts either way (kpis.parts), so a page
+figures come from the summed parts either way (kpis.parts), so a page
 reads the same numbers whichever path each day took.
+
+Reading is built for a million posts: one query reads every rollup row the
+page needs (the scope's own key with every metric, the per-agent, team and
+channel keys with only the metrics their tables show, and the brand-wide
+backlog and churn rows); distributions stay packed until a percentile is
+found across the days' sorted runs (kpis.parts), never merged.
 
 A scope filtered by a channel, team or agent reads that dimension's rollup
 rows; at most one filter applies. Keys: "" for the whole brand, the id as a
@@ -20,18 +26,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
-from django.db.models.functions import TruncDate
+from django.db.models import Q
 from django.utils import timezone
 
-from cases.models import Customer
 from kpis.models import KpiRollup, RollupDimension
-from kpis.parts import Part, Parts, merge_parts
+from kpis.parts import Part, Parts, merge_parts, unpack_values
 from kpis.scope import KpiScope, day_start, kpi_settings
 from kpis.selectors.operations import backlog_series, operations_figures_from_parts, operations_parts
 from kpis.selectors.outcomes import (
-    churn_figures,
+    churn_from_parts,
+    churn_parts,
     churn_risk_list,
+    churn_snapshot,
     contact_costs,
     outcomes_figures_from_parts,
     outcomes_parts,
@@ -39,8 +45,25 @@ from kpis.selectors.outcomes import (
 
 ROLLED_UP_MARK = "_rolled_up"
 BACKLOG = "backlog"
+CHURN_ACTIVE = "churn_active_at_start"
+CHURN_SOCIAL_ACTIVE = "churn_social_active_at_start"
+CHURNED = ("churned", "churned_social")
+BRAND_METRICS = (ROLLED_UP_MARK, BACKLOG, CHURN_ACTIVE, CHURN_SOCIAL_ACTIVE, *CHURNED)
 PARTS_FUNCTIONS = (operations_parts, outcomes_parts)
 NO_KEY = "none"
+TABLE_DIMENSIONS = (RollupDimension.AGENT, RollupDimension.TEAM, RollupDimension.CHANNEL)
+# What the per-agent, team and channel tables show (kpis.views._row), so only these are read for them.
+TABLE_METRICS = (
+    "first_response_minutes",
+    "resolutions",
+    "resolution_minutes",
+    "surveys_answered",
+    "surveys_satisfied",
+    "sla:first_response:achieved",
+    "sla:first_response:breached",
+    "sla:resolution:achieved",
+    "sla:resolution:breached",
+)
 
 Key = tuple[dt.date, str]
 
@@ -71,51 +94,84 @@ def live_parts(scope: KpiScope, *, dimension: str = RollupDimension.ALL) -> dict
     return dict(result)
 
 
-def _stored(days: list[dt.date], dimension: str, key: str | None) -> tuple[dict[Key, Parts], set[dt.date], dict]:
-    """Rollup parts of these days (one query), the days marked rolled up, and stored backlog values."""
-    rows = KpiRollup.objects.filter(day__gte=days[0], day__lte=days[-1], dimension__in={dimension, "all"})
-    if key is not None and dimension != RollupDimension.ALL:
-        rows = rows.filter(dimension_key__in=[key, ""])
-    parts: dict[Key, Parts] = defaultdict(dict)
-    rolled, backlog = set(), {}
-    for day, row_dimension, row_key, metric, count, total, values in rows.values_list(
-        "day", "dimension", "dimension_key", "metric", "sample_size", "total", "values"
-    ):
-        if metric == ROLLED_UP_MARK:
-            rolled.add(day)
-        elif metric == BACKLOG:
-            backlog[(day, row_dimension, row_key)] = count
-        elif row_dimension == dimension:
-            parts[(day, row_key)][metric] = Part(count=count, total=total, values=values or [])
-    return parts, rolled, backlog
+@dataclass
+class _Stored:
+    """What one read of the rollups found for some days."""
+
+    parts: dict[tuple[str, dt.date, str], Parts] = field(default_factory=lambda: defaultdict(dict))
+    brand: dict[dt.date, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+
+    def rolled(self) -> set[dt.date]:
+        return {day for day, metrics in self.brand.items() if ROLLED_UP_MARK in metrics}
 
 
-def period_parts(scope: KpiScope, *, dimension: str | None = None) -> tuple[dict[Key, Parts], set[dt.date]]:
+def _read(days: list[dt.date], wanted: list[tuple[str, str | None, tuple[str, ...] | None]]) -> _Stored:
+    """One query: rollup rows of these days for each (dimension, key or every key, metrics or
+    all of them), plus the brand-wide marks, backlog and churn rows."""
+    condition = Q(dimension=RollupDimension.ALL, metric__in=BRAND_METRICS)
+    for dimension, key, metrics in wanted:
+        part = Q(dimension=dimension)
+        if key is not None:
+            part &= Q(dimension_key=key)
+        if metrics is not None:
+            part &= Q(metric__in=metrics)
+        condition |= part
+    stored = _Stored()
+    rows = KpiRollup.objects.filter(condition, day__gte=days[0], day__lte=days[-1]).values_list(
+        "day", "dimension", "dimension_key", "metric", "sample_size", "total", "packed_values"
+    )
+    for day, dimension, key, metric, count, total, packed in rows:
+        if dimension == RollupDimension.ALL and metric in BRAND_METRICS:
+            stored.brand[day][metric] = count
+            if metric not in CHURNED:
+                continue
+        values = unpack_values(packed)
+        stored.parts[(dimension, day, key)][metric] = Part(count=count, total=total, runs=[values] if values else [])
+    return stored
+
+
+def _complete_days(scope: KpiScope, rolled: set[dt.date]) -> set[dt.date]:
+    """Rolled-up days wholly inside the scope: a partial day (today) is never read from a rollup."""
+    return {
+        day
+        for day in rolled
+        if scope.start <= day_start(day, scope.zone) and day_start(day + dt.timedelta(days=1), scope.zone) <= scope.end
+    }
+
+
+def _live_range(scope: KpiScope, missing: list[dt.date]) -> KpiScope:
+    start = max(scope.start, day_start(missing[0], scope.zone))
+    end = min(scope.end, day_start(missing[-1] + dt.timedelta(days=1), scope.zone))
+    return scope.with_period(start, end)
+
+
+def period_parts(
+    scope: KpiScope, *, dimension: str | None = None, stored: _Stored | None = None
+) -> tuple[dict[Key, Parts], set[dt.date]]:
     """Parts per (day, key) over the scope, rolled-up days from KpiRollup and the others live;
-    also the days that were read from rollups. `dimension` None reads the scope's own filter
-    (its one key); a dimension reads every key of it (the per-agent and per-team tables)."""
+    also the days read from rollups. `dimension` None reads the scope's own filter (its one
+    key); a dimension reads every key of it (the tables). `stored` is a read already made."""
     days = scope.days
+    key: str | None
     if dimension is None:
         dimension, key = scope_dimension(scope)
     else:
         key = None
-    stored, rolled, _backlog = _stored(days, dimension, key)
-    # A partial day (today, or a range ending mid-day) is never read from a rollup.
-    rolled = {day for day in rolled if scope.start <= day_start(day, scope.zone) and _day_end(day, scope) <= scope.end}
-    parts = {slot: named for slot, named in stored.items() if slot[0] in rolled}
+    if stored is None:
+        stored = _read(days, [(dimension, key, None)])
+    rolled = _complete_days(scope, stored.rolled())
+    parts = {
+        (day, row_key): named
+        for (row_dimension, day, row_key), named in stored.parts.items()
+        if row_dimension == dimension and day in rolled and (key is None or row_key == key)
+    }
     missing = [day for day in days if day not in rolled]
     if missing:
-        start = max(scope.start, day_start(missing[0], scope.zone))
-        end = min(scope.end, day_start(missing[-1] + dt.timedelta(days=1), scope.zone))
         live_dimension = dimension if key is None else RollupDimension.ALL
-        for (day, live_key), named in live_parts(scope.with_period(start, end), dimension=live_dimension).items():
+        for (day, live_key), named in live_parts(_live_range(scope, missing), dimension=live_dimension).items():
             if day in missing:
                 parts[(day, key if key is not None else live_key)] = named
     return parts, rolled
-
-
-def _day_end(day: dt.date, scope: KpiScope) -> dt.datetime:
-    return day_start(day + dt.timedelta(days=1), scope.zone)
 
 
 def figures_from_parts(parts: Parts, *, costs: dict[str, Decimal], settings) -> dict:
@@ -153,65 +209,77 @@ def kpi_dashboard(scope: KpiScope, *, now: dt.datetime | None = None, tables: bo
     per day, churn, the churn-risk list and the per-agent, per-team and per-channel tables."""
     now = now or timezone.now()
     settings, costs = kpi_settings(), contact_costs()
-    by_day, rolled = period_parts(scope)
+    dimension, key = scope_dimension(scope)
+    wanted = [(dimension, key, None)]
+    if tables:
+        wanted += [(table, None, TABLE_METRICS) for table in TABLE_DIMENSIONS]
+    stored = _read(scope.days, wanted)
+    by_day, rolled = period_parts(scope, stored=stored)
     previous = previous_period(scope)
     previous_by_day, _ = period_parts(previous)
-    figures = figures_from_parts(merge_parts(by_day.values()), costs=costs, settings=settings)
+
+    def figures_of(parts: Parts) -> dict:
+        return figures_from_parts(parts, costs=costs, settings=settings)
+
     board = Dashboard(
         scope=scope,
         previous=previous,
-        figures=figures,
-        previous_figures=figures_from_parts(merge_parts(previous_by_day.values()), costs=costs, settings=settings),
+        figures=figures_of(merge_parts(by_day.values())),
+        previous_figures=figures_of(merge_parts(previous_by_day.values())),
         rolled_up_days=len(rolled),
         live_days=len(scope.days) - len(rolled),
     )
-    backlog = dict(_backlog_by_day(scope, rolled))
+    churned = _churned_by_day(scope, stored, rolled)
+    backlog = _backlog_by_day(scope, stored, rolled)
     for day in scope.days:
         day_parts = merge_parts(named for (slot_day, _key), named in by_day.items() if slot_day == day)
         board.series.append(
-            {"day": day, "backlog": backlog.get(day)} | figures_from_parts(day_parts, costs=costs, settings=settings)
+            {"day": day, "backlog": backlog.get(day), "churned": churned[day]["churned"].count if day in churned else 0}
+            | figures_of(day_parts)
         )
-    churned = churned_by_day(scope)
-    for row in board.series:
-        row["churned"] = churned.get(row["day"], 0)
-    board.churn = churn_figures(scope)
+    board.churn = churn_from_parts(_churn_snapshot(scope, stored, rolled), merge_parts(churned.values()))
     board.churn_risk = churn_risk_list(now=now)
     if tables:
-        for dimension, target in (
-            (RollupDimension.AGENT, board.agents),
-            (RollupDimension.TEAM, board.teams),
-            (RollupDimension.CHANNEL, board.channels),
-        ):
-            unfiltered = KpiScope(start=scope.start, end=scope.end, zone=scope.zone)
-            per_key, _ = period_parts(unfiltered, dimension=dimension)
+        unfiltered = KpiScope(start=scope.start, end=scope.end, zone=scope.zone)
+        for table, target in zip(TABLE_DIMENSIONS, (board.agents, board.teams, board.channels), strict=True):
+            per_key, _ = period_parts(unfiltered, dimension=table, stored=stored)
             grouped: dict[str, list[Parts]] = defaultdict(list)
-            for (_day, key), named in per_key.items():
-                grouped[key].append(named)
-            for key, many in grouped.items():
-                target[key] = figures_from_parts(merge_parts(many), costs=costs, settings=settings)
+            for (_day, row_key), named in per_key.items():
+                grouped[row_key].append(named)
+            for row_key, many in grouped.items():
+                target[row_key] = figures_of(merge_parts(many))
     return board
 
 
-def churned_by_day(scope: KpiScope) -> dict[dt.date, int]:
-    """Customers marked churned on each local day of the scope (one query); the brand's, whatever the filter."""
-    rows = (
-        Customer.objects.filter(churned_at__gte=scope.start, churned_at__lt=scope.end, merged_into__isnull=True)
-        .annotate(day=TruncDate("churned_at", tzinfo=scope.zone))
-        .values("day")
-        .annotate(count=Count("id"))
-        .values_list("day", "count")
-    )
-    return dict(rows)
+def _churned_by_day(scope: KpiScope, stored: _Stored, rolled: set[dt.date]) -> dict[dt.date, Parts]:
+    """Customers churned per day (the brand's, whatever the filter): stored, or live for the other days."""
+    churned = {
+        day: stored.parts[(RollupDimension.ALL, day, "")]
+        for day in rolled
+        if CHURNED[0] in stored.parts.get((RollupDimension.ALL, day, ""), {})
+    }
+    churned = {day: {name: parts[name] for name in CHURNED if name in parts} for day, parts in churned.items()}
+    missing = [day for day in scope.days if day not in rolled]
+    if missing:
+        churned |= {day: parts for day, parts in churn_parts(_live_range(scope, missing)).items() if day in missing}
+    return churned
 
 
-def _backlog_by_day(scope: KpiScope, rolled: set[dt.date]) -> list[tuple[dt.date, int]]:
+def _churn_snapshot(scope: KpiScope, stored: _Stored, rolled: set[dt.date]) -> dict[str, int]:
+    """Customers active at the scope's start: the first day's stored snapshot, else counted now."""
+    first = scope.days[0]
+    metrics = stored.brand.get(first, {})
+    if first in rolled and CHURN_ACTIVE in metrics:
+        return {"active": metrics[CHURN_ACTIVE], "social_active": metrics.get(CHURN_SOCIAL_ACTIVE, 0)}
+    return churn_snapshot(scope.start)
+
+
+def _backlog_by_day(scope: KpiScope, stored: _Stored, rolled: set[dt.date]) -> dict[dt.date, int]:
     """Open cases at the end of each day: stored for rolled-up days of the whole brand, else live (one query)."""
-    dimension, key = scope_dimension(scope)
-    if dimension == RollupDimension.ALL and rolled:
-        _parts, _rolled, stored = _stored(scope.days, dimension, key)
-        found = {day: stored[(day, "all", "")] for day in rolled if (day, "all", "") in stored}
+    dimension, _key = scope_dimension(scope)
+    if dimension == RollupDimension.ALL:
+        found = {day: stored.brand[day][BACKLOG] for day in rolled if BACKLOG in stored.brand.get(day, {})}
         if len(found) == len(scope.days):
-            return sorted(found.items())
-        live = dict(backlog_series(scope))
-        return sorted((live | found).items())
-    return backlog_series(scope)
+            return found
+        return dict(backlog_series(scope)) | found
+    return dict(backlog_series(scope))

@@ -81,7 +81,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connections
@@ -97,7 +96,7 @@ from channels_app.choices import Direction
 from channels_app.models import SocialPost
 from kpis.models import RollupDimension
 from kpis.parts import Part, Parts, share
-from kpis.scope import KpiScope, day_start, percentile
+from kpis.scope import KpiScope, day_start
 
 # (name, lower bound in minutes), ascending; a bucket runs to the next bound.
 FIRST_RESPONSE_BUCKETS = (("lt_15m", 0), ("15m_1h", 15), ("1h_4h", 60), ("4h_24h", 240), ("gte_24h", 1440))
@@ -545,8 +544,8 @@ def operations_figures_from_parts(parts: Parts) -> dict:
     def count(name: str) -> int:
         return parts[name].count if name in parts else 0
 
-    def values(name: str) -> list[float]:
-        return parts[name].values if name in parts else []
+    def values(name: str) -> Part:
+        return parts.get(name) or Part()
 
     def by(prefix: str) -> dict[str, int]:
         return {
@@ -558,7 +557,7 @@ def operations_figures_from_parts(parts: Parts) -> dict:
     bounds = [bound for _, bound in FIRST_RESPONSE_BUCKETS]
     for index, (name, low) in enumerate(FIRST_RESPONSE_BUCKETS):
         high = bounds[index + 1] if index + 1 < len(bounds) else None
-        buckets[name] = sum(1 for value in first if value >= low and (high is None or value < high))
+        buckets[name] = first.count_between(low, high)
 
     resolutions = count("resolutions")
     reopens = count("reopens")
@@ -597,13 +596,14 @@ def operations_figures_from_parts(parts: Parts) -> dict:
     }
 
 
-def _summary(ordered: Iterable[float]) -> dict:
-    ordered = list(ordered)
+def _summary(part: Part) -> dict:
+    """Count, mean and percentiles of a distribution part, found across its sorted runs (kpis.parts)."""
+    size = part.size
     return {
-        "count": len(ordered),
-        "mean": sum(ordered) / len(ordered) if ordered else None,
-        "median": percentile(ordered, 0.5),
-        "p90": percentile(ordered, 0.9),
+        "count": size,
+        "mean": part.total / size if size else None,
+        "median": part.percentile(0.5),
+        "p90": part.percentile(0.9),
     }
 
 

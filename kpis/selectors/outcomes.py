@@ -38,9 +38,13 @@ Definitions.
    post (through SocialPost.author -> SocialProfile.customer) or a case
    created in [D - KpiSettings.active_customer_days days, D). The numerator
    is every customer churned in scope, as defined, active at the start or not.
-   The same rate for customers served through social care (a case with
+   The same rate for customers served through social care and for the
+   rest: the denominators are the active customers served (a case with
    first_responded_at before scope.start whose origin channel kind is x,
-   facebook or rss) and for the rest.
+   facebook or rss) or not; the numerators are the churned customers
+   served so before they churned, or not. Both numerators add up over days
+   (churn_parts), the denominators are a snapshot at the start
+   (churn_snapshot), so the rollup stores both per day.
 5. Churn risk (churn_risk_list): customers not churned with at least one
    reason, most reasons first, then most recent activity (the latest of
    their last inbound post and their last case creation), then id. Reasons:
@@ -256,46 +260,73 @@ def sentiment_series(scope: KpiScope) -> list[tuple[dt.date, dict]]:
     return series
 
 
-def churn_figures(scope: KpiScope) -> dict:
-    """Churn rate over the scope, overall and for customers served through social care vs the rest (2 queries)."""
-    days = kpi_settings().active_customer_days
-    since = scope.start - dt.timedelta(days=days)
+def churn_snapshot(at: dt.datetime) -> dict[str, int]:
+    """Customers active at `at` (see 4.), and those of them served through social care before it.
+    One query; the subqueries are not correlated, so each runs once, not once per customer."""
+    since = at - dt.timedelta(days=kpi_settings().active_customer_days)
     posted = SocialPost.objects.filter(
-        author__customer=OuterRef("pk"), direction=Direction.INBOUND, posted_at__gte=since, posted_at__lt=scope.start
+        direction=Direction.INBOUND, posted_at__gte=since, posted_at__lt=at, author__isnull=False
+    ).values("author__customer_id")
+    opened = Case.objects.filter(merged_into__isnull=True, created_at__gte=since, created_at__lt=at).values(
+        "customer_id"
     )
-    opened = Case.objects.filter(
-        customer=OuterRef("pk"), merged_into__isnull=True, created_at__gte=since, created_at__lt=scope.start
+    served = Case.objects.filter(
+        merged_into__isnull=True, first_responded_at__lt=at, origin_channel__kind__in=SOCIAL_CARE_KINDS
+    ).values("customer_id")
+    return (
+        Customer.objects.filter(merged_into__isnull=True)
+        .filter(Q(churned_at__isnull=True) | Q(churned_at__gte=at))
+        .filter(Q(pk__in=posted) | Q(pk__in=opened))
+        .aggregate(active=Count("id"), social_active=Count("id", filter=Q(pk__in=served)))
     )
+
+
+def churn_parts(scope: KpiScope) -> dict[dt.date, Parts]:
+    """Customers churned per local day of the scope, and those served through social care before
+    they churned: additive, so a period's numerators are sums of days (one query)."""
     served = Case.objects.filter(
         customer=OuterRef("pk"),
         merged_into__isnull=True,
-        first_responded_at__lt=scope.start,
+        first_responded_at__lt=OuterRef("churned_at"),
         origin_channel__kind__in=SOCIAL_CARE_KINDS,
     )
-    active = (Q(churned_at__isnull=True) | Q(churned_at__gte=scope.start)) & (Q(posted=True) | Q(opened=True))
-    churned = Q(churned_at__gte=scope.start, churned_at__lt=scope.end)
-    counts = (
-        Customer.objects.filter(merged_into__isnull=True)
-        .annotate(posted=Exists(posted), opened=Exists(opened), served=Exists(served))
-        .aggregate(
-            active=Count("id", filter=active),
-            churned=Count("id", filter=churned),
-            social_active=Count("id", filter=active & Q(served=True)),
-            social_churned=Count("id", filter=churned & Q(served=True)),
-            rest_active=Count("id", filter=active & Q(served=False)),
-            rest_churned=Count("id", filter=churned & Q(served=False)),
-        )
+    rows = (
+        Customer.objects.filter(merged_into__isnull=True, churned_at__gte=scope.start, churned_at__lt=scope.end)
+        .annotate(day=TruncDate("churned_at", tzinfo=scope.zone), served=Exists(served))
+        .values("day")
+        .annotate(churned=Count("id"), social=Count("id", filter=Q(served=True)))
+        .values_list("day", "churned", "social")
     )
+    return {
+        day: {"churned": Part.of_count(churned), "churned_social": Part.of_count(social)}
+        for day, churned, social in rows
+    }
 
-    def rate(prefix: str) -> dict:
-        active_count, churned_count = counts[f"{prefix}active"], counts[f"{prefix}churned"]
+
+def churn_from_parts(snapshot: dict[str, int], churned: Parts) -> dict:
+    """The churn figures from the start-of-period snapshot and the period's summed churn parts; pure."""
+
+    def rate(active_count: int, churned_count: int) -> dict:
         return {
             "active": active_count,
             "churned": churned_count,
             "rate": churned_count / active_count if active_count else None,
         }
 
-    return {"active_customer_days": days, **rate(""), "social": rate("social_"), "rest": rate("rest_")}
+    total = churned["churned"].count if "churned" in churned else 0
+    social = churned["churned_social"].count if "churned_social" in churned else 0
+    active, social_active = snapshot["active"], snapshot["social_active"]
+    return {
+        "active_customer_days": kpi_settings().active_customer_days,
+        **rate(active, total),
+        "social": rate(social_active, social),
+        "rest": rate(active - social_active, total - social),
+    }
+
+
+def churn_figures(scope: KpiScope) -> dict:
+    """Churn over the scope, overall and for customers served through social care vs the rest (2 queries)."""
+    return churn_from_parts(churn_snapshot(scope.start), merge_parts(churn_parts(scope).values()))
 
 
 def churn_risk_list(*, now: dt.datetime, limit: int = 50) -> list[dict]:

@@ -3,7 +3,8 @@
 Owns kpis_rollup_day() and kpis_rollup_closed_days(). A day is rolled up
 by computing its parts live (kpis.selectors.dashboard.live_parts) for the
 whole brand and per channel, team and agent, plus the backlog at its end,
-and replacing that day's KpiRollup rows in one transaction, ending with a
+the customers churned in it and those active at its start (churn), and
+replacing that day's KpiRollup rows in one transaction, ending with a
 `_rolled_up` mark row the pages look for. Running it twice, or on two
 workers at once, leaves the same rows: on PostgreSQL a transaction-level
 advisory lock per day serialises writers, and the unique (day, metric,
@@ -24,10 +25,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kpis.models import KpiRollup, RollupDimension
-from kpis.parts import Part
-from kpis.scope import KpiScope, brand_zone, percentile
-from kpis.selectors.dashboard import BACKLOG, ROLLED_UP_MARK, live_parts
+from kpis.parts import Part, pack_values
+from kpis.scope import KpiScope, brand_zone
+from kpis.selectors.dashboard import BACKLOG, CHURN_ACTIVE, CHURN_SOCIAL_ACTIVE, ROLLED_UP_MARK, live_parts
 from kpis.selectors.operations import backlog_series
+from kpis.selectors.outcomes import churn_parts, churn_snapshot
 
 REROLL_DAYS = 3
 _LOCK_NAMESPACE = 4343
@@ -35,7 +37,7 @@ _LOCK_NAMESPACE = 4343
 
 def _figure(part: Part) -> float:
     """The day's own figure shown in admin: the median of a distribution, else the count."""
-    return percentile(part.values, 0.5) if part.values else float(part.count)
+    return part.percentile(0.5) if part.runs else float(part.count)
 
 
 def kpis_rollup_day(*, day: dt.date, zone: zoneinfo.ZoneInfo | None = None) -> int:
@@ -54,13 +56,20 @@ def kpis_rollup_day(*, day: dt.date, zone: zoneinfo.ZoneInfo | None = None) -> i
                     value=_figure(part),
                     sample_size=part.count,
                     total=part.total,
-                    values=part.values,
+                    packed_values=pack_values(part),
                 )
                 for name, part in parts.items()
             ]
     (_day, open_cases), *_ = backlog_series(scope)
-    rows.append(KpiRollup(day=day, metric=BACKLOG, value=open_cases, sample_size=open_cases, total=open_cases))
-    rows.append(KpiRollup(day=day, metric=ROLLED_UP_MARK, value=1, sample_size=1, total=1))
+    snapshot = churn_snapshot(scope.start)
+    brand = {
+        BACKLOG: open_cases,
+        CHURN_ACTIVE: snapshot["active"],
+        CHURN_SOCIAL_ACTIVE: snapshot["social_active"],
+        **{name: part.count for parts in churn_parts(scope).values() for name, part in parts.items()},
+        ROLLED_UP_MARK: 1,
+    }
+    rows += [KpiRollup(day=day, metric=name, value=n, sample_size=n, total=n) for name, n in brand.items()]
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

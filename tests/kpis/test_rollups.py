@@ -40,6 +40,16 @@ def with_surveys(data):
     return data
 
 
+def table_view(figures: dict) -> dict:
+    """What the per-agent and per-team tables show (only these metrics are read for them)."""
+    return {
+        "first_response": {name: figures["first_response"][name] for name in ("count", "median", "p90", "mean")},
+        "resolution": {name: figures["resolution"][name] for name in ("count", "median", "p90", "mean")},
+        "csat": {name: figures["csat"][name] for name in ("answered", "satisfied", "csat")},
+        "sla": {target: figures["sla"][target] for target in ("first_response", "resolution")},
+    }
+
+
 def roll_up_all() -> None:
     for day in DAYS:
         kpis_rollup_day(day=day, zone=NEW_YORK)
@@ -74,9 +84,9 @@ def test_per_agent_tables_from_rollups_equal_the_live_tables(brand_in_new_york):
 
     assert stored.agents.keys() == live.agents.keys() and "none" in stored.agents
     for key in live.agents:
-        assert_same_figures(stored.agents[key], live.agents[key])
+        assert_same_figures(table_view(stored.agents[key]), table_view(live.agents[key]))
     for key in live.teams:
-        assert_same_figures(stored.teams[key], live.teams[key])
+        assert_same_figures(table_view(stored.teams[key]), table_view(live.teams[key]))
 
 
 def test_a_scope_filtered_to_one_agent_reads_that_agents_rollups(brand_in_new_york):
