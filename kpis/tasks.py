@@ -11,6 +11,8 @@
 - rollup_closed_days (kpis.rollup_closed_days, beat, hourly): the last
   closed local days' KPI rollups, replaced whole; safe to run twice or on
   two workers at once (kpis.services.rollups).
+- refresh_churn_risk (kpis.refresh_churn_risk, beat, every 5 minutes): the
+  churn-risk list into the cache the KPI pages read.
 """
 
 from __future__ import annotations
@@ -58,3 +60,9 @@ def send_survey_task(self, case_id: int, actor_id: int | None = None) -> int | N
 def rollup_closed_days_task() -> list[str]:
     """Roll up the last closed days in the brand's time zone; returns the days (ISO dates)."""
     return [day.isoformat() for day in services.kpis_rollup_closed_days()]
+
+
+@shared_task(name="kpis.refresh_churn_risk", acks_late=True, soft_time_limit=240, time_limit=280)
+def refresh_churn_risk_task() -> int:
+    """Recompute the churn-risk list into the cache; returns its length. Idempotent."""
+    return services.kpis_refresh_churn_risk()

@@ -201,6 +201,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # KPI rollups of the last closed days (re-rolled, so late data lands), for the KPI pages.
     "rollup-kpis": {"task": "kpis.rollup_closed_days", "schedule": 3600.0, "options": {"expires": 3500}},
+    # The churn-risk list the KPI pages show, kept warm in the cache.
+    "refresh-churn-risk": {"task": "kpis.refresh_churn_risk", "schedule": 300.0, "options": {"expires": 290}},
 }
 
 # --- Cache --------------------------------------------------------------------

@@ -35,3 +35,15 @@ def fake_api():
     api = FakeApi().start()
     yield api
     api.stop()
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_churn_risk():
+    """The KPI pages cache the churn-risk list; each test computes its own."""
+    from django.core.cache import cache
+
+    from kpis.selectors.dashboard import CHURN_RISK_CACHE_KEY
+
+    cache.delete(CHURN_RISK_CACHE_KEY)
+    yield
+    cache.delete(CHURN_RISK_CACHE_KEY)

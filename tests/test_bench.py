@@ -52,6 +52,9 @@ def test_a_small_make_bench_prints_the_table_and_writes_the_results(tmp_path):
         "SLA scan: backlog pass",
         "page /console/?view=breaching as agent",
         "page /console/cases/",
+        "KPI rollups: one day (60 days)",
+        "KPI dashboard from rollups: 30 days",
+        "KPI figures from raw rows: 30 days",
     ):
         assert row in body
     assert "issue 7" not in body
@@ -73,6 +76,11 @@ def test_a_small_make_bench_prints_the_table_and_writes_the_results(tmp_path):
         "kpi_dashboard_raw",
     }
     assert all(page["queries"] > 0 for page in size["pages"].values())
+    kpis = size["kpis"]
+    assert kpis["days"] == 30 and kpis["dashboard"]["rolled_up_days"] == 30 and kpis["dashboard"]["live_days"] == 0
+    assert kpis["rollups_agree_with_raw"] and kpis["inbound_posts"] > 0
+    assert kpis["dashboard"]["queries"] > 0 and kpis["raw"]["queries"] > 0
+    assert "issue 9" not in body and report["skipped"] == []
     sla = report["sla_scan"]
     assert sla["open_cases"] == 2000 and sla["clocks"] > 2000
     assert sla["backlog"]["cases"] > 0 and sla["backlog"]["queries"] > 0

@@ -1,7 +1,7 @@
 """What the KPI pages read: a period's figures from daily rollups for closed days and live parts for the rest.
 
 Owns period_parts(), live_parts(), kpi_dashboard() and the Dashboard it
-returns. A closed day that the rollup task has stored (its `_rolled_up`
+returns, and churn_risk_cached(). A closed day that the rollup task has stored (its `_rolled_up`
 mark row exists) is read from KpiRollup; any other day (today, or a day
 the task has not reached yet) is computed live from raw rows by the same
 parts functions (kpis.selectors.operations, kpis.selectors.outcomes). The
@@ -26,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -238,7 +239,7 @@ def kpi_dashboard(scope: KpiScope, *, now: dt.datetime | None = None, tables: bo
             | figures_of(day_parts)
         )
     board.churn = churn_from_parts(_churn_snapshot(scope, stored, rolled), merge_parts(churned.values()))
-    board.churn_risk = churn_risk_list(now=now)
+    board.churn_risk = churn_risk_cached(now=now)
     if tables:
         unfiltered = KpiScope(start=scope.start, end=scope.end, zone=scope.zone)
         for table, target in zip(TABLE_DIMENSIONS, (board.agents, board.teams, board.channels), strict=True):
@@ -249,6 +250,21 @@ def kpi_dashboard(scope: KpiScope, *, now: dt.datetime | None = None, tables: bo
             for row_key, many in grouped.items():
                 target[row_key] = figures_of(merge_parts(many))
     return board
+
+
+# The churn-risk list reads every customer with an open case or a bad month (5 s at a million
+# posts): the beat task kpis.refresh_churn_risk recomputes it every few minutes into the cache,
+# and a page that finds nothing there computes it once for the others.
+CHURN_RISK_CACHE_KEY = "kpis:churn-risk:v1"
+CHURN_RISK_TTL_SECONDS = 15 * 60
+
+
+def churn_risk_cached(*, now: dt.datetime | None = None) -> list[dict]:
+    rows = cache.get(CHURN_RISK_CACHE_KEY)
+    if rows is None:
+        rows = churn_risk_list(now=now or timezone.now())
+        cache.set(CHURN_RISK_CACHE_KEY, rows, CHURN_RISK_TTL_SECONDS)
+    return rows
 
 
 def _churned_by_day(scope: KpiScope, stored: _Stored, rolled: set[dt.date]) -> dict[dt.date, Parts]:

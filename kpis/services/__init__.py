@@ -1,5 +1,6 @@
 """Writes of the kpis app, one module per area, re-exported here: surveys (send, answer) and daily rollups."""
 
+from kpis.services.rollups import kpis_refresh_churn_risk as kpis_refresh_churn_risk
 from kpis.services.rollups import kpis_rollup_closed_days as kpis_rollup_closed_days
 from kpis.services.rollups import kpis_rollup_day as kpis_rollup_day
 from kpis.services.surveys import COMMENT_MAX_LENGTH as COMMENT_MAX_LENGTH

@@ -1,6 +1,7 @@
 """Daily KPI rollups: store each closed local day's parts, per dimension, so the pages read them.
 
-Owns kpis_rollup_day() and kpis_rollup_closed_days(). A day is rolled up
+Owns kpis_rollup_day(), kpis_rollup_closed_days() and
+kpis_refresh_churn_risk() (the churn-risk list, into the cache the pages read). A day is rolled up
 by computing its parts live (kpis.selectors.dashboard.live_parts) for the
 whole brand and per channel, team and agent, plus the backlog at its end,
 the customers churned in it and those active at its start (churn), and
@@ -21,15 +22,24 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
 from kpis.models import KpiRollup, RollupDimension
 from kpis.parts import Part, pack_values
 from kpis.scope import KpiScope, brand_zone
-from kpis.selectors.dashboard import BACKLOG, CHURN_ACTIVE, CHURN_SOCIAL_ACTIVE, ROLLED_UP_MARK, live_parts
+from kpis.selectors.dashboard import (
+    BACKLOG,
+    CHURN_ACTIVE,
+    CHURN_RISK_CACHE_KEY,
+    CHURN_RISK_TTL_SECONDS,
+    CHURN_SOCIAL_ACTIVE,
+    ROLLED_UP_MARK,
+    live_parts,
+)
 from kpis.selectors.operations import backlog_series
-from kpis.selectors.outcomes import churn_parts, churn_snapshot
+from kpis.selectors.outcomes import churn_parts, churn_risk_list, churn_snapshot
 
 REROLL_DAYS = 3
 _LOCK_NAMESPACE = 4343
@@ -87,3 +97,10 @@ def kpis_rollup_closed_days(*, now: dt.datetime | None = None, reroll_days: int 
     for day in days:
         kpis_rollup_day(day=day, zone=zone)
     return days
+
+
+def kpis_refresh_churn_risk(*, now: dt.datetime | None = None) -> int:
+    """Recompute the churn-risk list into the cache the KPI pages read; returns its length."""
+    rows = churn_risk_list(now=now or timezone.now())
+    cache.set(CHURN_RISK_CACHE_KEY, rows, CHURN_RISK_TTL_SECONDS)
+    return len(rows)

@@ -151,3 +151,20 @@ def test_the_dashboard_from_rollups_reads_a_constant_number_of_queries(
 
     with django_assert_max_num_queries(12):
         kpi_dashboard(scope, now=AFTER)
+
+
+def test_the_churn_risk_list_is_served_from_the_cache_the_beat_refreshes(brand_in_new_york):
+    from cases.choices import CaseStatus, Intent
+    from kpis.selectors.dashboard import churn_risk_cached
+    from kpis.services import kpis_refresh_churn_risk
+    from tests.factories import CaseFactory, CustomerFactory
+
+    CaseFactory(customer=CustomerFactory(name="Noor"), intent=Intent.CHURN_THREAT, status=CaseStatus.OPEN)
+    assert [row["name"] for row in churn_risk_cached()] == ["Noor"]
+
+    # A new risk is not seen until the list is refreshed: pages read the cached list.
+    CaseFactory(customer=CustomerFactory(name="Omar"), intent=Intent.CHURN_THREAT, status=CaseStatus.OPEN)
+    assert [row["name"] for row in churn_risk_cached()] == ["Noor"]
+
+    assert kpis_refresh_churn_risk() == 2
+    assert {row["name"] for row in churn_risk_cached()} == {"Noor", "Omar"}
