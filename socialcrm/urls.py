@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("console/", include("cases.urls")),
     path("kpis/", include("kpis.urls")),
+    path("api/", include("api.urls")),
     path("survey/", include("kpis.survey_urls")),
     path("webhooks/<int:channel_id>/", channel_webhook, name="channel_webhook"),
     path("admin/", admin.site.urls),

@@ -264,3 +264,13 @@ class SelfServiceResolutionFactory(factory.django.DjangoModelFactory):
     occurred_at = factory.LazyFunction(timezone.now)
     source = "knowledge_base"
     reference = "kb/how-to-change-a-flight"
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "api.ApiToken"
+
+    user = factory.SubFactory(UserFactory)
+    name = "Billing CRM sync"
+    prefix = factory.Sequence(lambda n: f"scrm_{n:03d}")
+    key_hash = factory.Sequence(lambda n: f"{n:064x}")
