@@ -1,6 +1,7 @@
 """The additive parts a KPI figure is made of, so days can be rolled up and merged exactly.
 
-Owns Part, Parts, merge_parts(), share(), pack_values() and unpack_values().
+Owns Part, Parts, merge_parts(), share(), pack_values(), unpack_values(),
+pack_parts() and unpack_parts().
 A figure over a period (a median, a share, a mean) cannot be combined from
 the same figure of each day; its parts can: counts and totals add up, and
 a distribution keeps every value. The rollup task stores each day's parts
@@ -60,6 +61,10 @@ class Part:
 
     def kth(self, k: int) -> float:
         """The k-th smallest value (0-based) across the runs."""
+        if len(self.runs) == 1:
+            return self.runs[0][k]
+        if self.size <= SMALL_MERGE:
+            return self.values[k]
         return kth_smallest(self.runs, k)
 
     def percentile(self, p: float) -> float | None:
@@ -83,6 +88,8 @@ class Part:
 
 
 Parts = dict[str, Part]
+# Up to this many values, sorting them is cheaper than bisecting the runs.
+SMALL_MERGE = 4096
 
 
 def kth_smallest(runs: Sequence[Sequence[float]], k: int) -> float:
@@ -141,3 +148,27 @@ def unpack_values(packed: bytes | memoryview | None) -> array:
         if struct.pack("=d", 1.0) != struct.pack("<d", 1.0):  # a big-endian host
             values.byteswap()
     return values
+
+
+def pack_parts(parts: Parts, names: Sequence[str]) -> bytes:
+    """Several named parts in one blob (count, total, number of values, then the values, per name,
+    as little-endian float64): a table row of a day reads as one rollup row instead of one per metric."""
+    out = []
+    for name in names:
+        part = parts.get(name) or Part()
+        values = part.values if part.runs else []
+        out.append(struct.pack(f"<3d{len(values)}d", part.count, part.total, len(values), *values))
+    return b"".join(out)
+
+
+def unpack_parts(packed: bytes | memoryview, names: Sequence[str]) -> Parts:
+    values = unpack_values(packed)
+    parts: Parts = {}
+    at = 0
+    for name in names:
+        count, total, size = int(values[at]), values[at + 1], int(values[at + 2])
+        run = values[at + 3 : at + 3 + size]
+        at += 3 + size
+        if count or size:
+            parts[name] = Part(count=count, total=total, runs=[run] if size else [])
+    return parts

@@ -9,9 +9,9 @@ figures come from the summed parts either way (kpis.parts), so a page
 reads the same numbers whichever path each day took.
 
 Reading is built for a million posts: one query reads every rollup row the
-page needs (the scope's own key with every metric, the per-agent, team and
-channel keys with only the metrics their tables show, and the brand-wide
-backlog and churn rows); distributions stay packed until a percentile is
+page needs (the scope's own key with every metric, one packed `_table` row
+per day and agent, team or channel key with what the tables show, and the
+brand-wide backlog and churn rows); distributions stay packed until a percentile is
 found across the days' sorted runs (kpis.parts), never merged.
 
 A scope filtered by a channel, team or agent reads that dimension's rollup
@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kpis.models import KpiRollup, RollupDimension
-from kpis.parts import Part, Parts, merge_parts, unpack_values
+from kpis.parts import Part, Parts, merge_parts, unpack_parts, unpack_values
 from kpis.scope import KpiScope, day_start, kpi_settings
 from kpis.selectors.operations import backlog_series, operations_figures_from_parts, operations_parts
 from kpis.selectors.outcomes import (
@@ -53,6 +53,7 @@ BRAND_METRICS = (ROLLED_UP_MARK, BACKLOG, CHURN_ACTIVE, CHURN_SOCIAL_ACTIVE, *CH
 PARTS_FUNCTIONS = (operations_parts, outcomes_parts)
 NO_KEY = "none"
 TABLE_DIMENSIONS = (RollupDimension.AGENT, RollupDimension.TEAM, RollupDimension.CHANNEL)
+TABLE_ROW = "_table"
 # What the per-agent, team and channel tables show (kpis.views._row), so only these are read for them.
 TABLE_METRICS = (
     "first_response_minutes",
@@ -122,6 +123,9 @@ def _read(days: list[dt.date], wanted: list[tuple[str, str | None, tuple[str, ..
         "day", "dimension", "dimension_key", "metric", "sample_size", "total", "packed_values"
     )
     for day, dimension, key, metric, count, total, packed in rows:
+        if metric == TABLE_ROW:
+            stored.parts[(dimension, day, key)] = unpack_parts(packed, TABLE_METRICS)
+            continue
         if dimension == RollupDimension.ALL and metric in BRAND_METRICS:
             stored.brand[day][metric] = count
             if metric not in CHURNED:
@@ -213,7 +217,7 @@ def kpi_dashboard(scope: KpiScope, *, now: dt.datetime | None = None, tables: bo
     dimension, key = scope_dimension(scope)
     wanted = [(dimension, key, None)]
     if tables:
-        wanted += [(table, None, TABLE_METRICS) for table in TABLE_DIMENSIONS]
+        wanted += [(table, None, (TABLE_ROW,)) for table in TABLE_DIMENSIONS]
     stored = _read(scope.days, wanted)
     by_day, rolled = period_parts(scope, stored=stored)
     previous = previous_period(scope)

@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kpis.models import KpiRollup, RollupDimension
-from kpis.parts import Part, pack_values
+from kpis.parts import Part, pack_parts, pack_values
 from kpis.scope import KpiScope, brand_zone
 from kpis.selectors.dashboard import (
     BACKLOG,
@@ -36,6 +36,9 @@ from kpis.selectors.dashboard import (
     CHURN_RISK_TTL_SECONDS,
     CHURN_SOCIAL_ACTIVE,
     ROLLED_UP_MARK,
+    TABLE_DIMENSIONS,
+    TABLE_METRICS,
+    TABLE_ROW,
     live_parts,
 )
 from kpis.selectors.operations import backlog_series
@@ -57,6 +60,18 @@ def kpis_rollup_day(*, day: dt.date, zone: zoneinfo.ZoneInfo | None = None) -> i
     rows: list[KpiRollup] = []
     for dimension in RollupDimension.values:
         for (_day, key), parts in live_parts(scope, dimension=dimension).items():
+            if dimension in TABLE_DIMENSIONS:
+                # What the per-agent, team and channel tables read, packed in one row per key.
+                rows.append(
+                    KpiRollup(
+                        day=day,
+                        metric=TABLE_ROW,
+                        dimension=dimension,
+                        dimension_key=key,
+                        value=0,
+                        packed_values=pack_parts(parts, TABLE_METRICS),
+                    )
+                )
             rows += [
                 KpiRollup(
                     day=day,
