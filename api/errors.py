@@ -28,6 +28,8 @@ class Conflict(exceptions.APIException):
 def _message(detail) -> str:
     if isinstance(detail, list):
         return " ".join(_message(item) for item in detail)
+    if isinstance(detail, dict) and set(detail) == {"detail"}:
+        return _message(detail["detail"])
     if isinstance(detail, dict):
         return "Invalid input."
     return str(detail)

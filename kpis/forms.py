@@ -14,6 +14,7 @@ from kpis.scope import KpiScope, day_start
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
+EARLIEST = dt.date(2000, 1, 1)
 
 
 class KpiFilterForm(forms.Form):
@@ -32,6 +33,9 @@ class KpiFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("start", "end"):
+            if data.get(name) and not (EARLIEST <= data[name] <= self.today + dt.timedelta(days=1)):
+                raise forms.ValidationError(f"Choose dates from {EARLIEST:%Y} to today.")
         end = data.get("end") or self.today
         start = data.get("start") or end - dt.timedelta(days=DEFAULT_DAYS - 1)
         if end > self.today:
@@ -57,3 +61,27 @@ class KpiFilterForm(forms.Form):
             team_id=data["team"].pk if data.get("team") and agent_id is None else None,
             agent_id=agent_id if agent_id is not None else (data["agent"].pk if data.get("agent") else None),
         )
+
+
+DIMENSION_FIELDS = ("channel", "team", "agent")
+
+
+def kpi_filter(*, user, data, now: dt.datetime | None = None) -> tuple[KpiFilterForm, KpiScope | None]:
+    """The filter form and the scope it names for `user` (None when the form is invalid): the one
+    rule of the KPI page and the API. Holders of kpis.view_kpi_dashboard choose a channel, team or
+    agent; anyone else gets their own numbers, the dimension filters dropped."""
+    from django.utils import timezone
+
+    from kpis.scope import brand_zone
+
+    zone = brand_zone()
+    now = now or timezone.now()
+    manager = user.has_perm("kpis.view_kpi_dashboard")
+    if not manager:
+        data = data.copy()
+        for name in DIMENSION_FIELDS:
+            data.pop(name, None)
+    form = KpiFilterForm(data, today=now.astimezone(zone).date())
+    if not form.is_valid():
+        return form, None
+    return form, form.scope(zone=zone, now=now, agent_id=None if manager else user.pk)

@@ -18,13 +18,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 
 from cases.models import Team
 from channels_app.models import Channel
-from kpis.forms import KpiFilterForm
-from kpis.scope import brand_zone
+from kpis.forms import kpi_filter
 from kpis.selectors.dashboard import NO_KEY, Dashboard, kpi_dashboard
 from kpis.selectors.exports import CASE_EXPORT_COLUMNS, case_export_rows
 
@@ -36,19 +34,7 @@ def _is_manager(user) -> bool:
 
 
 def _scope_from(request):
-    zone = brand_zone()
-    now = timezone.now()
-    data = request.GET
-    if not _is_manager(request.user):
-        # An agent's numbers are their own: the dimension filters are not theirs to choose.
-        data = data.copy()
-        for name in ("channel", "team", "agent"):
-            data.pop(name, None)
-    form = KpiFilterForm(data, today=now.astimezone(zone).date())
-    if not form.is_valid():
-        return form, None
-    agent_id = None if _is_manager(request.user) else request.user.pk
-    return form, form.scope(zone=zone, now=now, agent_id=agent_id)
+    return kpi_filter(user=request.user, data=request.GET)
 
 
 @login_required

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "channels_app",
     "kpis",
     "api",
+    "hooks",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,7 @@ CELERY_TASK_ROUTES = {
     "cases.refresh_open_cases_sla": {"queue": "sla"},
     "cases.*": {"queue": "default"},
     "kpis.*": {"queue": "default"},
+    "hooks.*": {"queue": "outbound"},
 }
 CELERY_BEAT_SCHEDULE: dict = {
     # Each active channel is polled at its own interval; this only finds the due ones.
@@ -204,6 +206,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # KPI rollups of the last closed days (re-rolled, so late data lands), for the KPI pages.
     "rollup-kpis": {"task": "kpis.rollup_closed_days", "schedule": 3600.0, "options": {"expires": 3500}},
+    # Outbound webhook deliveries due a retry (hooks.services: backoff per delivery).
+    "retry-webhooks": {"task": "hooks.retry_due_webhooks", "schedule": 30.0, "options": {"expires": 25}},
     # The churn-risk list the KPI pages show, kept warm in the cache.
     "refresh-churn-risk": {"task": "kpis.refresh_churn_risk", "schedule": 300.0, "options": {"expires": 290}},
 }
@@ -256,6 +260,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Resources share field names (status, kind...) with different choices: name each enum once.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.choices.CaseStatus",
+        "PriorityEnum": "cases.choices.Priority",
+        "ChannelKindEnum": "cases.choices.ChannelKind",
+        "CaseEventKindEnum": "cases.choices.CaseEventKind",
+        "EngagementTypeEnum": "cases.choices.EngagementType",
+        "IntentEnum": "cases.choices.Intent",
+        "SentimentLabelEnum": "cases.choices.SentimentLabel",
+        "CustomerTierEnum": "cases.choices.CustomerTier",
+        "PriorityOrAutoEnum": "api.serializers.cases.PRIORITY_OR_AUTO",
+        "HandLoggedChannelKindEnum": "api.serializers.cases.HAND_LOGGED_KINDS",
+    },
 }
 
 # --- Logging ------------------------------------------------------------------

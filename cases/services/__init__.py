@@ -11,6 +11,8 @@ from cases.services.calendars import calendar_import_holidays as calendar_import
 from cases.services.cases import CaseChangeError as CaseChangeError
 from cases.services.cases import case_change_priority as case_change_priority
 from cases.services.cases import case_change_status as case_change_status
+from cases.services.cases import case_change_subject as case_change_subject
+from cases.services.cases import case_log_contact as case_log_contact
 from cases.services.cases import case_release_priority as case_release_priority
 from cases.services.cases import cases_rescore as cases_rescore
 from cases.services.cases import customer_change_tier as customer_change_tier

@@ -1,7 +1,8 @@
 """Writes about a case's state that SLA clocks depend on: status, priority, the customer's tier.
 
 Owns case_change_status(), case_change_priority(), case_release_priority(),
-customer_change_tier() and cases_rescore().
+customer_change_tier(), cases_rescore(), case_log_contact() (a phone call or
+an e-mail logged by hand) and case_change_subject().
 Each records its event on the timeline and re-plans the SLA clocks
 (cases.services.sla.sla_refresh), so due times and pauses follow at once:
 a pending case's resolution clock pauses, a reopened case's resumes, a
@@ -32,6 +33,7 @@ from cases.priority import score_case, share_velocity, strongest_virality
 from cases.selectors import case_timelines, priority_weights
 from cases.services.sla import sla_refresh
 from cases.sla import unanswered_minutes
+from cases.webhook_events import emit
 from socialcrm.db import bulk_update_columns
 
 
@@ -64,7 +66,7 @@ def case_change_status(*, case: Case, status: str, actor=None, reason: str = "",
         elif old in DONE_STATUSES and status in OPEN_STATUSES:
             case.resolved_at = case.closed_at = None
         case.save(update_fields=["status", "resolved_at", "closed_at", "updated_at"])
-        CaseEvent.objects.create(
+        event = CaseEvent.objects.create(
             case=case,
             kind=CaseEventKind.STATUS_CHANGE,
             actor=actor,
@@ -72,6 +74,7 @@ def case_change_status(*, case: Case, status: str, actor=None, reason: str = "",
             payload={"from": old, "to": status} | ({"reason": reason} if reason else {}),
         )
         sla_refresh(case_ids=[case.pk])
+        emit("case_updated", case.pk, changes=["status"], event_key=f"caseevent:{event.pk}")
     case.refresh_from_db()
     return case
 
@@ -104,13 +107,14 @@ def case_change_priority(*, case: Case, priority: str, actor=None, reason: str =
         payload = {"from": old, "to": priority, "manual": not escalation}
         if not escalation:
             payload["held"] = True
-        CaseEvent.objects.create(
+        event = CaseEvent.objects.create(
             case=case,
             kind=CaseEventKind.PRIORITY_CHANGE,
             actor=actor,
             occurred_at=now,
             payload=payload | ({"reason": reason} if reason else {}),
         )
+        emit("case_updated", case.pk, changes=["priority"], event_key=f"caseevent:{event.pk}")
         if old != priority:
             sla_refresh(case_ids=[case.pk], reason=f"priority changed from {old} to {priority}", actor=actor, now=now)
     case.refresh_from_db()
@@ -127,13 +131,14 @@ def case_release_priority(*, case: Case, actor=None) -> Case:
         held = case.priority_hold
         case.priority_hold = ""
         Case.objects.filter(pk=case.pk).update(priority_hold="")
-        CaseEvent.objects.create(
+        event = CaseEvent.objects.create(
             case=case,
             kind=CaseEventKind.PRIORITY_CHANGE,
             actor=actor,
             occurred_at=now,
             payload={"from": held, "to": held, "released": True},
         )
+        emit("case_updated", case.pk, changes=["priority"], event_key=f"caseevent:{event.pk}")
         old = case.priority
         _rescore([case], reason="hand-set priority released", now=now)
         if case.priority != old:
@@ -243,3 +248,72 @@ def _rescore(cases: list[Case], *, reason: str, now: dt.datetime) -> None:
         case.updated_at = now
     bulk_update_columns(Case, cases, ["priority", "priority_score", "priority_factors", "updated_at"])
     CaseEvent.objects.bulk_create(events)
+
+
+def case_log_contact(
+    *,
+    customer,
+    channel,
+    channel_kind: str,
+    text: str,
+    subject: str = "",
+    at: dt.datetime | None = None,
+    actor,
+) -> Case:
+    """Open a case for a contact logged by hand (a phone call, an e-mail outside a connected mailbox).
+
+    The customer's words are the case's first message: an inbound_post event
+    without a post (its text in `body`), so the SLA clocks start at `at` as
+    for a post; the priority is scored, the clocks planned, and the case
+    routed on commit as ingestion does. No post is stored: nothing was
+    received on a channel, so a reply has no post to answer (log the answer
+    as a note, or reply on a channel the customer wrote on).
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        case = Case.objects.create(
+            customer=customer,
+            origin_channel=channel,
+            subject=subject.strip() or case_subject(text),
+            status=CaseStatus.NEW,
+            first_message_at=at,
+            last_customer_message_at=at,
+        )
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEventKind.INBOUND_POST,
+            body=text,
+            occurred_at=at,
+            payload={"logged_by_hand": True, "channel_kind": channel_kind, "logged_by": actor.pk},
+        )
+        cases_rescore(case_ids=[case.pk], reason="contact logged by hand")
+        sla_refresh(case_ids=[case.pk])
+        emit("case_created", case.pk)
+        case_id = case.pk
+        # Imported here: cases.tasks imports this module.
+        from cases.tasks import route_cases_task
+
+        transaction.on_commit(lambda: route_cases_task.delay([case_id]), robust=True)
+    return case
+
+
+def case_change_subject(*, case: Case, subject: str, actor) -> Case:
+    """Rename a case. No event: the subject is a label for people, no clock or KPI reads it."""
+    subject = subject.strip()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.merged_into_id:
+            raise CaseChangeError(f"{case.reference} was merged into SC-{case.merged_into_id}; work on that case.")
+        if case.subject != subject:
+            case.subject = subject
+            case.save(update_fields=["subject", "updated_at"])
+    return case
+
+
+SUBJECT_LENGTH = 120
+
+
+def case_subject(text: str) -> str:
+    """A case's subject from its first message: the first words, on one line, cut to fit."""
+    line = " ".join(text.split())
+    return line if len(line) <= SUBJECT_LENGTH else line[: SUBJECT_LENGTH - 1].rstrip() + "\u2026"

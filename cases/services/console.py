@@ -46,6 +46,7 @@ from cases.models import Case, CaseEvent, SLAClock, Tag, Team
 from cases.selectors import cases_visible_to
 from cases.services.cases import CaseChangeError, case_change_priority, case_change_status
 from cases.services.sla import sla_refresh
+from cases.webhook_events import emit
 
 if TYPE_CHECKING:
     from channels_app.models import OutboundMessage, SocialPost
@@ -121,7 +122,10 @@ def case_claim(*, case: Case, agent: AbstractBaseUser) -> Case:
             .update(assignee=agent, updated_at=now)
         )
         if won:
-            _event(case, CaseEventKind.ASSIGNMENT, agent, {"from": None, "to": agent.pk, "claimed": True}, at=now)
+            event = _event(
+                case, CaseEventKind.ASSIGNMENT, agent, {"from": None, "to": agent.pk, "claimed": True}, at=now
+            )
+            emit("case_assigned", case.pk, actor_id=agent.pk, event_key=f"caseevent:{event.pk}")
             return Case.objects.get(pk=case.pk)
     case = Case.objects.select_related("assignee").get(pk=case.pk)
     if case.merged_into_id:
@@ -160,7 +164,14 @@ def case_assign(
         payload: dict = {"from": old_assignee, "to": new_assignee}
         if new_team != old_team:
             payload |= {"from_team": old_team, "to_team": new_team}
-        _event(case, CaseEventKind.ASSIGNMENT, actor, payload)
+        event = _event(case, CaseEventKind.ASSIGNMENT, actor, payload)
+        emit(
+            "case_assigned",
+            case.pk,
+            previous_assignee_id=old_assignee,
+            actor_id=actor.pk,
+            event_key=f"caseevent:{event.pk}",
+        )
     return case
 
 
@@ -313,7 +324,8 @@ def case_set_tags(*, case: Case, tag_ids: Iterable[int], actor: AbstractBaseUser
             return case
         case.tags.set(tags.values())
         case.save(update_fields=["updated_at"])
-        _event(case, CaseEventKind.TAGS_CHANGE, actor, {"added": added, "removed": removed})
+        event = _event(case, CaseEventKind.TAGS_CHANGE, actor, {"added": added, "removed": removed})
+        emit("case_updated", case.pk, changes=["tags"], event_key=f"caseevent:{event.pk}")
     return case
 
 
@@ -338,7 +350,8 @@ def case_escalate(*, case: Case, actor: AbstractBaseUser, reason: str, team: Tea
             payload |= {"from_team": case.team_id, "to_team": team.pk, "from_assignee": case.assignee_id}
             case.team_id, case.assignee_id = team.pk, None
             case.save(update_fields=["team", "assignee", "updated_at"])
-        _event(case, CaseEventKind.ESCALATION, actor, payload)
+        event = _event(case, CaseEventKind.ESCALATION, actor, payload)
+        emit("case_updated", case.pk, changes=["escalation"], event_key=f"caseevent:{event.pk}")
     return case
 
 
@@ -414,8 +427,12 @@ def case_merge(*, source: Case, target: Case, actor: AbstractBaseUser) -> Case:
                 "updated_at",
             ]
         )
-        _event(target, CaseEventKind.MERGE, actor, {"merged_case": source.pk, "manual": True, "moved": moved}, at=now)
-        _event(source, CaseEventKind.MERGE, actor, {"merged_into": target.pk, "manual": True}, at=now)
+        into = _event(
+            target, CaseEventKind.MERGE, actor, {"merged_case": source.pk, "manual": True, "moved": moved}, at=now
+        )
+        merged = _event(source, CaseEventKind.MERGE, actor, {"merged_into": target.pk, "manual": True}, at=now)
+        emit("case_updated", source.pk, changes=["merged_into", "status"], event_key=f"caseevent:{merged.pk}")
+        emit("case_updated", target.pk, changes=["merge"], event_key=f"caseevent:{into.pk}")
         sla_refresh(case_ids=[target.pk], reason=f"{source.reference} merged into it", actor=actor, now=now)
     target.refresh_from_db()
     return target

@@ -56,6 +56,7 @@ from cases.models import AgentProfile, Case, CaseEvent, RoutingRule, Team
 from cases.routing import AgentCandidate, RoutingFacts, pick_agent, select_rule
 from cases.selectors import calendar_specs
 from cases.services.cases import CaseChangeError
+from cases.webhook_events import emit
 
 WAITING_BATCH_SIZE = 500
 # An acknowledgement answers someone waiting now; a post imported from last week gets none.
@@ -331,7 +332,7 @@ def _assign_locked(cases: list[Case], *, now: dt.datetime) -> list[Case]:
     if updated != len(assigned):
         # Impossible while the rows are locked; refuse to record events for assignments that did not happen.
         raise RuntimeError(f"auto-assignment updated {updated} of {len(assigned)} locked cases")
-    CaseEvent.objects.bulk_create(
+    events = CaseEvent.objects.bulk_create(
         CaseEvent(
             case=case,
             kind=CaseEventKind.ASSIGNMENT,
@@ -347,6 +348,7 @@ def _assign_locked(cases: list[Case], *, now: dt.datetime) -> list[Case]:
         )
         for case, agent in assigned
     )
+    emit("cases_assigned_by_routing", [(event.case_id, event.pk) for event in events])
     AgentProfile.objects.bulk_update([profiles[pk] for pk in sorted(touched)], ["last_assigned_at"])
     for case, agent in assigned:
         case.assignee_id = agent.user_id

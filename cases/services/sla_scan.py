@@ -41,6 +41,7 @@ from cases.models import Case, CaseEvent, Notification, SLAClock
 from cases.selectors import active_manager_ids
 from cases.services.sla import sla_refresh
 from cases.sla import pending_alerts
+from cases.webhook_events import emit
 from socialcrm.db import bulk_update_columns, insert_ignoring_conflicts
 
 ESCALATION_MAX_LATENESS = dt.timedelta(hours=24)
@@ -76,6 +77,8 @@ class _Pass:
         self.events: list[CaseEvent] = []
         self.notifications: list[Notification] = []
         self.reprioritized: list[int] = []
+        self.warned_clocks: list[int] = []
+        self.breached_clocks: list[int] = []
         self.result = ScanResult()
         self._managers: list[int] | None = None
 
@@ -92,6 +95,7 @@ class _Pass:
         ]
 
     def warn(self, case: Case, clock: SLAClock) -> None:
+        self.warned_clocks.append(clock.pk)
         clock.warned_at = self.now
         case.sla_warned = True
         key = f"sla-warning:{clock.target}:{clock.cycle}"
@@ -109,6 +113,7 @@ class _Pass:
         self.result.warnings += 1
 
     def breach(self, case: Case, clock: SLAClock) -> None:
+        self.breached_clocks.append(clock.pk)
         clock.breach_recorded_at = self.now
         clock.breached = True
         setattr(case, BREACH_FLAG[clock.target], True)
@@ -216,6 +221,8 @@ def _scan_batch(now: dt.datetime, batch_size: int) -> ScanResult:
         )
         insert_ignoring_conflicts(CaseEvent, work.events)
         insert_ignoring_conflicts(Notification, work.notifications)
+        emit("sla_warnings", work.warned_clocks)
+        emit("slas_breached", work.breached_clocks)
         if work.reprioritized:
             sla_refresh(case_ids=work.reprioritized, reason="priority raised by an SLA escalation", now=now)
     work.result.cases = len(cases)

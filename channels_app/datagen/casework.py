@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 
 from cases.choices import DONE_STATUSES, CaseEventKind, CaseStatus, CustomerTier, InfluenceTier, Intent, SLATarget
 from cases.priority import PriorityFacts, priority_for, share_velocity
+from cases.services.cases import case_subject
 from cases.services.sla import CLOCK_COLUMNS as CLOCK_COLUMNS
 from cases.services.sla import clock_row
 from cases.sla import CUSTOMER, REPLY, STATUS, PolicyFacts, TimelineEntry, plan_clocks, select_policy
 from channels_app.datagen import texts
-from channels_app.pipeline.thread import case_subject
 from channels_app.understand.closing import is_closing_remark
 
 CASE_COLUMNS = (

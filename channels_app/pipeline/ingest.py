@@ -37,6 +37,7 @@ from cases.selectors import ClockMarks, case_timelines, clock_marks, priority_we
 from cases.services.sla import CASE_SLA_FIELDS, CLOCK_COLUMNS, SLAConfig, sla_plan_case, sla_write_clocks
 from cases.sla import CasePlan, TimelineEntry, timeline_entry, unanswered_minutes
 from cases.tasks import escalate_cases_task, rescore_cases_task, route_cases_task
+from cases.webhook_events import emit
 from channels_app.choices import Direction
 from channels_app.models import Channel, SocialPost, SocialProfile
 from channels_app.pipeline.bulk import any_of, insert_objects, insert_rows
@@ -397,6 +398,7 @@ class Ingestor:
         new_cases = [state.case for state in touched if state.is_new]
         insert_objects(Case, new_cases)
         result.cases_opened += len(new_cases)
+        emit("cases_created", [case.pk for case in new_cases])
         if self.routes_cases and new_cases:
             new_case_ids = [case.pk for case in new_cases]
             transaction.on_commit(lambda: route_cases_task.delay(new_case_ids))
@@ -417,6 +419,7 @@ class Ingestor:
         for (node, _values), pk in zip(new_rows, post_ids, strict=True):
             node.post_id = pk
         result.stored += len(new_rows)
+        emit("posts_received", [node.post_id for node, _values in new_rows if node.direction == Direction.INBOUND])
 
         moved = [SocialPost(id=node.post_id, case_id=node.case.pk) for node in nodes if node.moved]
         if moved:

@@ -28,10 +28,10 @@ from typing import Any
 
 from cases.choices import OPEN_STATUSES, CaseEventKind, CaseStatus, Intent
 from cases.models import Case, Customer
+from cases.services.cases import case_subject
 from channels_app.choices import Direction
 from channels_app.pipeline.bulk import InstanceBuilder
 
-SUBJECT_LENGTH = 120
 build_case = InstanceBuilder(Case)
 
 
@@ -315,10 +315,3 @@ class Threader:
         source_state.changed = False
         if source.pk is not None:
             self.merges.append((source, target))
-
-
-def case_subject(text: str) -> str:
-    first_line = " ".join(text.split())
-    if len(first_line) <= SUBJECT_LENGTH:
-        return first_line
-    return first_line[: SUBJECT_LENGTH - 1].rstrip() + "…"

@@ -48,6 +48,7 @@ from django.utils import timezone
 
 from cases.choices import DONE_STATUSES, CaseEventKind, ChannelKind
 from cases.models import Case, CaseEvent
+from cases.webhook_events import emit
 from channels_app.choices import Direction
 from channels_app.models import SocialPost
 from channels_app.services.outbox import outbound_enqueue
@@ -237,5 +238,6 @@ def survey_answer(*, token: str, score: int, comment: str = "", now: dt.datetime
             payload={"survey": survey.pk, "score": score, "comment": bool(comment)},
             dedupe_key=f"survey-answer:{survey.pk}",
         )
+        emit("survey_answered", survey.pk)
     survey.refresh_from_db()
     return survey

@@ -196,3 +196,13 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(client, utc_brand
     # Rollups for past days; today (live) costs the live parts' queries, the same at any size.
     with django_assert_max_num_queries(75):
         assert client.get(URL).status_code == 200
+
+
+@pytest.mark.parametrize("dates", [{"end": "0001-01-05"}, {"start": "1500-01-01"}, {"start": "9999-12-30"}])
+def test_dates_out_of_range_are_a_clear_400_not_an_error_page(client, utc_brand, dates):
+    client.force_login(user_in_group("Managers"))
+
+    response = client.get(URL, dates)
+
+    assert response.status_code == 400
+    assert "Choose dates from 2000 to today." in response.content.decode()
