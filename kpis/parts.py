@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import math
 import struct
+import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+
+BIG_ENDIAN_HOST = sys.byteorder == "big"
 
 
 @dataclass(slots=True)
@@ -34,6 +37,8 @@ class Part:
     count: int = 0
     total: float = 0.0
     runs: list[Sequence[float]] = field(default_factory=list)
+    # The runs merged, built once on demand when they are few values (see SMALL_MERGE).
+    _merged: list[float] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def of_values(cls, values: Iterable[float]) -> Part:
@@ -59,13 +64,22 @@ class Part:
     def mean(self) -> float | None:
         return self.total / self.count if self.count else None
 
+    def _kth_pair(self, k: int) -> tuple[float, float | None]:
+        """The k-th and (k+1)-th smallest values (0-based; None past the end)."""
+        size = self.size
+        if len(self.runs) == 1:
+            run = self.runs[0]
+        elif size <= SMALL_MERGE:
+            if self._merged is None:
+                self._merged = sorted(chain.from_iterable(self.runs))
+            run = self._merged
+        else:
+            return kth_pair(self.runs, k)
+        return run[k], run[k + 1] if k + 1 < size else None
+
     def kth(self, k: int) -> float:
         """The k-th smallest value (0-based) across the runs."""
-        if len(self.runs) == 1:
-            return self.runs[0][k]
-        if self.size <= SMALL_MERGE:
-            return self.values[k]
-        return kth_smallest(self.runs, k)
+        return self._kth_pair(k)[0]
 
     def percentile(self, p: float) -> float | None:
         """kpis.scope.percentile of the values: linear interpolation at position p*(n-1)."""
@@ -74,10 +88,10 @@ class Part:
             return None
         position = p * (n - 1)
         low = math.floor(position)
-        value = self.kth(low)
-        if low + 1 >= n or position == low:
+        value, following = self._kth_pair(low)
+        if following is None or position == low:
             return value
-        return value + (self.kth(low + 1) - value) * (position - low)
+        return value + (following - value) * (position - low)
 
     def count_between(self, low: float, high: float | None) -> int:
         """How many values are >= low and < high (no upper bound when high is None)."""
@@ -88,8 +102,8 @@ class Part:
 
 
 Parts = dict[str, Part]
-# Up to this many values, sorting them is cheaper than bisecting the runs.
-SMALL_MERGE = 4096
+# Up to this many values, sorting them once is cheaper than bisecting the runs for each percentile.
+SMALL_MERGE = 20_000
 
 
 def kth_smallest(runs: Sequence[Sequence[float]], k: int) -> float:
@@ -119,6 +133,17 @@ def kth_smallest(runs: Sequence[Sequence[float]], k: int) -> float:
                 windows[i][0] = max(windows[i][0], bisect_right(run, candidate))
 
 
+def kth_pair(runs: Sequence[Sequence[float]], k: int) -> tuple[float, float | None]:
+    """The k-th and (k+1)-th smallest (0-based) of the union of sorted runs; the second is None past the end.
+    The (k+1)-th is the k-th again when it repeats, else the smallest value after it in any run."""
+    value = kth_smallest(runs, k)
+    through = sum(bisect_right(run, value) for run in runs)
+    if k + 1 < through:
+        return value, value
+    after = [run[index] for run in runs if (index := bisect_right(run, value)) < len(run)]
+    return value, min(after) if after else None
+
+
 def merge_parts(many: Iterable[Mapping[str, Part]]) -> Parts:
     """The sum of several days' (or dimensions') parts, name by name."""
     merged: Parts = {}
@@ -144,8 +169,8 @@ def pack_values(part: Part) -> bytes:
 def unpack_values(packed: bytes | memoryview | None) -> array:
     values = array("d")
     if packed:
-        values.frombytes(bytes(packed))
-        if struct.pack("=d", 1.0) != struct.pack("<d", 1.0):  # a big-endian host
+        values.frombytes(packed)
+        if BIG_ENDIAN_HOST:
             values.byteswap()
     return values
 
@@ -163,12 +188,12 @@ def pack_parts(parts: Parts, names: Sequence[str]) -> bytes:
 
 def unpack_parts(packed: bytes | memoryview, names: Sequence[str]) -> Parts:
     values = unpack_values(packed)
+    view = memoryview(values)  # runs are slices of it, not copies: a page reads thousands of these
     parts: Parts = {}
     at = 0
     for name in names:
-        count, total, size = int(values[at]), values[at + 1], int(values[at + 2])
-        run = values[at + 3 : at + 3 + size]
-        at += 3 + size
+        count, size = int(values[at]), int(values[at + 2])
         if count or size:
-            parts[name] = Part(count=count, total=total, runs=[run] if size else [])
+            parts[name] = Part(count, values[at + 1], [view[at + 3 : at + 3 + size]] if size else [])
+        at += 3 + size
     return parts

@@ -71,3 +71,25 @@ def test_packed_values_round_trip_as_float64():
     assert len(packed) == 4 * 8
     assert unpack_values(packed) == array("d", [-1.0, 0.1, 2.5, 1e9])
     assert unpack_values(b"") == array("d") and pack_values(Part.of_count(3)) == b""
+
+
+def test_large_sums_find_percentiles_by_bisection_like_sorting_would():
+    rng = random.Random(7)
+    # Over SMALL_MERGE values, with ties across runs: the bisection path, not a sort.
+    runs = [array("d", sorted(float(rng.randrange(3000)) for _ in range(9000))) for _ in range(3)]
+    everything = sorted(value for run in runs for value in run)
+    part = Part(count=len(everything), total=sum(everything), runs=runs)
+
+    for p in (0.0, 0.37, 0.5, 0.9, 0.999, 1.0):
+        assert part.percentile(p) == pytest.approx(percentile(everything, p))
+
+
+def test_kth_pair_gives_the_next_value_or_none_past_the_end():
+    from kpis.parts import kth_pair
+
+    runs = [[1.0, 4.0, 4.0], [2.0, 9.0]]
+
+    assert kth_pair(runs, 0) == (1.0, 2.0)
+    assert kth_pair(runs, 2) == (4.0, 4.0)  # a tie: the next is the same value
+    assert kth_pair(runs, 3) == (4.0, 9.0)
+    assert kth_pair(runs, 4) == (9.0, None)
