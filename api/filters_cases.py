@@ -14,6 +14,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
 
+from api.filter_fields import UtcDateTimeFilter
 from cases.choices import CaseStatus, ChannelKind, EngagementType, Intent, Priority, SentimentLabel
 from cases.models import Case
 
@@ -33,12 +34,12 @@ class CaseFilter(django_filters.FilterSet):
     intent = django_filters.ChoiceFilter(choices=Intent.choices)
     sentiment = django_filters.ChoiceFilter(field_name="sentiment_label", choices=SentimentLabel.choices)
     tag = django_filters.NumberFilter(field_name="tags", help_text="Tag id.")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    due_after = django_filters.IsoDateTimeFilter(
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    due_after = UtcDateTimeFilter(
         field_name="sla_next_due_at", lookup_expr="gte", help_text="Next SLA due time at or after."
     )
-    due_before = django_filters.IsoDateTimeFilter(
+    due_before = UtcDateTimeFilter(
         field_name="sla_next_due_at", lookup_expr="lt", help_text="Next SLA due time before."
     )
     breached = django_filters.BooleanFilter(method="filter_breached", help_text="Any SLA target breached.")

@@ -13,6 +13,7 @@ import django_filters as filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from api.filter_fields import UtcDateTimeFilter
 from cases.choices import CustomerTier, EngagementType, InfluenceTier, Intent, SentimentLabel
 from cases.models import AgentProfile, CannedResponse, Customer, SLAPolicy, Team
 from channels_app.choices import ChannelKind, Direction
@@ -60,8 +61,8 @@ class PostFilter(filters.FilterSet):
     engagement_type = filters.ChoiceFilter(choices=EngagementType.choices)
     intent = filters.ChoiceFilter(choices=Intent.choices)
     sentiment = filters.ChoiceFilter(field_name="sentiment_label", choices=SentimentLabel.choices)
-    posted_after = filters.IsoDateTimeFilter(field_name="posted_at", lookup_expr="gte")
-    posted_before = filters.IsoDateTimeFilter(field_name="posted_at", lookup_expr="lt")
+    posted_after = UtcDateTimeFilter(field_name="posted_at", lookup_expr="gte")
+    posted_before = UtcDateTimeFilter(field_name="posted_at", lookup_expr="lt")
     q = filters.CharFilter(
         field_name="text", lookup_expr="icontains", max_length=TEXT_SEARCH_MAX, label="Part of the text."
     )
@@ -125,8 +126,8 @@ class AgentFilter(filters.FilterSet):
 class SurveyFilter(filters.FilterSet):
     answered = filters.BooleanFilter(field_name="answered_at", lookup_expr="isnull", exclude=True)
     score = filters.TypedChoiceFilter(choices=[(n, str(n)) for n in range(1, 6)], coerce=int)
-    sent_after = filters.IsoDateTimeFilter(field_name="sent_at", lookup_expr="gte")
-    sent_before = filters.IsoDateTimeFilter(field_name="sent_at", lookup_expr="lt")
+    sent_after = UtcDateTimeFilter(field_name="sent_at", lookup_expr="gte")
+    sent_before = UtcDateTimeFilter(field_name="sent_at", lookup_expr="lt")
     case = IdFilter(field_name="case_id")
 
     class Meta:

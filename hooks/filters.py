@@ -2,6 +2,7 @@
 
 import django_filters
 
+from api.filter_fields import UtcDateTimeFilter
 from hooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent, WebhookSubscription
 
 
@@ -26,8 +27,8 @@ class WebhookSubscriptionFilter(django_filters.FilterSet):
 class WebhookDeliveryFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=DeliveryStatus.choices)
     event = django_filters.MultipleChoiceFilter(choices=WebhookEvent.choices)
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = WebhookDelivery
