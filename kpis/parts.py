@@ -77,10 +77,6 @@ class Part:
             return kth_pair(self.runs, k)
         return run[k], run[k + 1] if k + 1 < size else None
 
-    def kth(self, k: int) -> float:
-        """The k-th smallest value (0-based) across the runs."""
-        return self._kth_pair(k)[0]
-
     def percentile(self, p: float) -> float | None:
         """kpis.scope.percentile of the values: linear interpolation at position p*(n-1)."""
         n = self.size

@@ -47,3 +47,17 @@ def _no_cached_churn_risk():
     cache.delete(CHURN_RISK_CACHE_KEY)
     yield
     cache.delete(CHURN_RISK_CACHE_KEY)
+
+
+@pytest.fixture(autouse=True)
+def _no_webhook_subscribers_known():
+    """Every test starts knowing there are no webhook subscriptions (none exist in a fresh test
+    database), so whether the per-process subscriber cache happens to be warm never changes a
+    test's query count; saving a subscription forgets it (hooks.apps), as in production."""
+    import time
+
+    from hooks import services
+
+    services._subscribers.update(at=time.monotonic(), rows=[])
+    yield
+    services.forget_subscribers()

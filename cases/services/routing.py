@@ -140,7 +140,7 @@ def case_auto_assign(*, case_id: int, now: dt.datetime | None = None) -> Case | 
         case = Case.objects.select_for_update().filter(pk=case_id).first()
         if not _assignable(case):
             return case
-        team = Team.objects.get(pk=case.team_id)
+        team = Team.objects.select_related("calendar").get(pk=case.team_id)
         next_opening = _next_opening(team, now)
         if next_opening != now:
             _record_waiting(case, next_opening, now)
@@ -207,7 +207,8 @@ def _acknowledge(case: Case, team: Team, next_opening: dt.datetime, now: dt.date
     if not channel.acknowledge_off_hours or CaseEvent.objects.filter(case=case, dedupe_key=key).exists():
         return
     expected = max(next_opening, case.first_response_due_at or next_opening)
-    zone = calendar_specs(calendar_ids=[team.calendar_id])[team.calendar_id].time_zone
+    # The team's zone, for the customer's wording; the calendar's spec was read by _next_opening.
+    zone = team.calendar.time_zone
     text = render_acknowledgement(
         channel.acknowledgement_template,
         name=case.customer.name,

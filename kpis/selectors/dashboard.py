@@ -273,12 +273,11 @@ def churn_risk_cached(*, now: dt.datetime | None = None) -> list[dict]:
 
 def _churned_by_day(scope: KpiScope, stored: _Stored, rolled: set[dt.date]) -> dict[dt.date, Parts]:
     """Customers churned per day (the brand's, whatever the filter): stored, or live for the other days."""
-    churned = {
-        day: stored.parts[(RollupDimension.ALL, day, "")]
-        for day in rolled
-        if CHURNED[0] in stored.parts.get((RollupDimension.ALL, day, ""), {})
-    }
-    churned = {day: {name: parts[name] for name in CHURNED if name in parts} for day, parts in churned.items()}
+    churned = {}
+    for day in rolled:
+        brand = stored.parts.get((RollupDimension.ALL, day, ""), {})
+        if CHURNED[0] in brand:
+            churned[day] = {name: brand[name] for name in CHURNED if name in brand}
     missing = [day for day in scope.days if day not in rolled]
     if missing:
         churned |= {day: parts for day, parts in churn_parts(_live_range(scope, missing)).items() if day in missing}
