@@ -117,6 +117,7 @@ class CaseEventKind(models.TextChoices):
     PRIORITY_CHANGE = "priority_change", "Priority change"
     ASSIGNMENT = "assignment", "Assignment"
     ESCALATION = "escalation", "Escalation"
+    INCIDENT = "incident", "Incident link"
     SLA_WARNING = "sla_warning", "SLA warning"
     SLA_BREACH = "sla_breach", "SLA breach"
     SLA_RECOMPUTED = "sla_recomputed", "SLA due times recomputed"
@@ -148,6 +149,9 @@ class NotificationKind(models.TextChoices):
     SLA_WARNING = "sla_warning", "SLA warning"
     SLA_BREACH = "sla_breach", "SLA breach"
     ESCALATION = "escalation", "Escalation"
+    SPIKE = "spike", "Volume spike"
+    CAPACITY = "capacity", "Capacity warning"
+    INCIDENT = "incident", "Incident"
 
 
 class EscalationAction(models.TextChoices):

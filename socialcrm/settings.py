@@ -71,6 +71,11 @@ INSTALLED_APPS = [
     "kpis",
     "api",
     "hooks",
+    "listening",
+    "alerts",
+    "incidents",
+    "leads",
+    "knowledge",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,11 @@ urlpatterns = [
     path("kpis/", include("kpis.urls")),
     path("api/", include("api.urls")),
     path("survey/", include("kpis.survey_urls")),
+    path("listening/", include("listening.urls")),
+    path("alerts/", include("alerts.urls")),
+    path("incidents/", include("incidents.urls")),
+    path("leads/", include("leads.urls")),
+    path("help/", include("knowledge.urls")),
     path("webhooks/<int:channel_id>/", channel_webhook, name="channel_webhook"),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,9 @@ class Notification(models.Model):
     case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=NotificationKind.choices)
     message = models.CharField(max_length=300)
+    link = models.CharField(
+        max_length=300, blank=True, help_text="Where the notification points when it is not about one case (a path)."
+    )
     dedupe_key = models.CharField(max_length=100, help_text="One notification per recipient and key.")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
