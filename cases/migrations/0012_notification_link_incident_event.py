@@ -5,43 +5,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0011_priority_hold_floor_survey_event'),
-        ('channels_app', '0005_acknowledgements_counts_observed'),
+        ("cases", "0011_priority_hold_floor_survey_event"),
+        ("channels_app", "0005_acknowledgements_counts_observed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='caseevent',
-            name='case_event_kind_valid',
+            model_name="caseevent",
+            name="case_event_kind_valid",
         ),
         migrations.RemoveConstraint(
-            model_name='notification',
-            name='notification_kind_valid',
+            model_name="notification",
+            name="notification_kind_valid",
         ),
         migrations.AddField(
-            model_name='notification',
-            name='link',
-            field=models.CharField(blank=True, help_text='Where the notification points when it is not about one case (a path).', max_length=300),
+            model_name="notification",
+            name="link",
+            field=models.CharField(
+                blank=True,
+                help_text="Where the notification points when it is not about one case (a path).",
+                max_length=300,
+            ),
         ),
         migrations.AlterField(
-            model_name='caseevent',
-            name='kind',
-            field=models.CharField(choices=[('inbound_post', 'Inbound post'), ('outbound_reply', 'Outbound reply'), ('reply_failed', 'Reply failed to send'), ('internal_note', 'Internal note'), ('status_change', 'Status change'), ('priority_change', 'Priority change'), ('assignment', 'Assignment'), ('escalation', 'Escalation'), ('incident', 'Incident link'), ('sla_warning', 'SLA warning'), ('sla_breach', 'SLA breach'), ('sla_recomputed', 'SLA due times recomputed'), ('tags_change', 'Tags changed'), ('merge', 'Merge'), ('survey', 'Satisfaction survey')], max_length=24),
+            model_name="caseevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("inbound_post", "Inbound post"),
+                    ("outbound_reply", "Outbound reply"),
+                    ("reply_failed", "Reply failed to send"),
+                    ("internal_note", "Internal note"),
+                    ("status_change", "Status change"),
+                    ("priority_change", "Priority change"),
+                    ("assignment", "Assignment"),
+                    ("escalation", "Escalation"),
+                    ("incident", "Incident link"),
+                    ("sla_warning", "SLA warning"),
+                    ("sla_breach", "SLA breach"),
+                    ("sla_recomputed", "SLA due times recomputed"),
+                    ("tags_change", "Tags changed"),
+                    ("merge", "Merge"),
+                    ("survey", "Satisfaction survey"),
+                ],
+                max_length=24,
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('sla_warning', 'SLA warning'), ('sla_breach', 'SLA breach'), ('escalation', 'Escalation'), ('spike', 'Volume spike'), ('capacity', 'Capacity warning'), ('incident', 'Incident')], max_length=16),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("sla_warning", "SLA warning"),
+                    ("sla_breach", "SLA breach"),
+                    ("escalation", "Escalation"),
+                    ("spike", "Volume spike"),
+                    ("capacity", "Capacity warning"),
+                    ("incident", "Incident"),
+                ],
+                max_length=16,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseevent',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['inbound_post', 'outbound_reply', 'reply_failed', 'internal_note', 'status_change', 'priority_change', 'assignment', 'escalation', 'incident', 'sla_warning', 'sla_breach', 'sla_recomputed', 'tags_change', 'merge', 'survey'])), name='case_event_kind_valid'),
+            model_name="caseevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "inbound_post",
+                            "outbound_reply",
+                            "reply_failed",
+                            "internal_note",
+                            "status_change",
+                            "priority_change",
+                            "assignment",
+                            "escalation",
+                            "incident",
+                            "sla_warning",
+                            "sla_breach",
+                            "sla_recomputed",
+                            "tags_change",
+                            "merge",
+                            "survey",
+                        ],
+                    )
+                ),
+                name="case_event_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['sla_warning', 'sla_breach', 'escalation', 'spike', 'capacity', 'incident'])), name='notification_kind_valid'),
+            model_name="notification",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["sla_warning", "sla_breach", "escalation", "spike", "capacity", "incident"])
+                ),
+                name="notification_kind_valid",
+            ),
         ),
     ]
