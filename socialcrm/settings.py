@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "incidents",
     "leads",
     "knowledge",
+    "audit",
+    "goodwill",
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("leads/", include("leads.urls")),
     path("help/", include("knowledge.urls")),
+    path("goodwill/", include("goodwill.urls")),
     path("webhooks/<int:channel_id>/", channel_webhook, name="channel_webhook"),
     path("admin/", admin.site.urls),
 ]
