@@ -4,7 +4,9 @@ Owns channel_webhook(), one view for every push channel at
 /webhooks/<channel id>/. GET answers the channel's handshake (X's CRC,
 Facebook's hub.challenge). POST verifies the signature over the raw body,
 stores the delivery as a RawEvent and answers at once; a task processes it.
-Thin: the adapter verifies, channels_app.services stores.
+Thin: the adapter verifies, channels_app.services stores. Rate limited per
+address (RATE_LIMITS "webhook"), and much harder for an address whose
+deliveries fail the signature check ("webhook_rejected").
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from channels_app.adapters.base import ChannelError, WebhookRejected
 from channels_app.models import Channel
 from channels_app.services import channel_adapter, webhook_receive
+from socialcrm.ratelimit import client_ip, rate_for, rate_limited, ratelimit_count, ratelimit_hit, too_many_requests
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +31,15 @@ def _error(message: str, status: int) -> JsonResponse:
 
 
 @csrf_exempt  # channels sign their requests; they cannot send our CSRF token
+@rate_limited("webhook")
 @require_http_methods(["GET", "POST"])
 def channel_webhook(request: HttpRequest, channel_id: int) -> HttpResponse:
+    # An address whose deliveries keep failing the signature check is refused
+    # before any work: a forger gets a handful of tries a minute, not a CPU.
+    rejected_rate = rate_for("webhook_rejected")
+    address = client_ip(request)
+    if rejected_rate is not None and ratelimit_count("webhook_rejected", address, rejected_rate) >= rejected_rate.limit:
+        return too_many_requests(request, rejected_rate.seconds)
     channel = Channel.objects.filter(pk=channel_id, is_active=True).first()
     if channel is None:
         return _error("no active channel here", 404)
@@ -52,6 +62,8 @@ def channel_webhook(request: HttpRequest, channel_id: int) -> HttpResponse:
         adapter.verify_webhook(headers, body)
     except WebhookRejected as error:
         logger.warning("webhook for channel %s rejected: %s", channel.pk, error)
+        if rejected_rate is not None:
+            ratelimit_hit("webhook_rejected", address, rejected_rate)
         return _error(str(error), 403)
     except ChannelError as error:
         # We cannot check the signature (its secret is not configured): the

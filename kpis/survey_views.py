@@ -26,6 +26,7 @@ from kpis.services import (
     survey_answer,
     survey_check,
 )
+from socialcrm.ratelimit import rate_limited
 
 
 class SurveyForm(forms.Form):
@@ -39,6 +40,7 @@ class SurveyForm(forms.Form):
 
 
 @never_cache
+@rate_limited("survey")
 @require_http_methods(["GET", "POST"])
 def survey_answer_view(request, token: str):
     try:

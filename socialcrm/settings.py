@@ -140,6 +140,27 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "console:inbox"
 LOGOUT_REDIRECT_URL = "login"
+# Wrong passwords in a row (within the window) that lock an account, and for how long (socialcrm/signin.py).
+LOGIN_LOCKOUT = {
+    "failures": env_int("LOGIN_LOCKOUT_FAILURES", 5),
+    "window_seconds": env_int("LOGIN_LOCKOUT_WINDOW_SECONDS", 900),
+    "lockout_seconds": env_int("LOGIN_LOCKOUT_SECONDS", 900),
+}
+
+# --- Rate limits ----------------------------------------------------------------
+# Per client address and scope (socialcrm/ratelimit.py): "N/m", "N/10m", "N/h"; empty turns a scope off.
+RATE_LIMITS = {
+    "login": env_str("RATE_LIMIT_LOGIN", "20/5m"),
+    "survey": env_str("RATE_LIMIT_SURVEY", "30/m"),
+    "help": env_str("RATE_LIMIT_HELP", "120/m"),
+    "help_post": env_str("RATE_LIMIT_HELP_POST", "10/10m"),
+    # Channels deliver in bursts from a few addresses: generous per address,
+    # strict for deliveries whose signature fails.
+    "webhook": env_str("RATE_LIMIT_WEBHOOK", "6000/m"),
+    "webhook_rejected": env_str("RATE_LIMIT_WEBHOOK_REJECTED", "30/m"),
+}
+# Count the address a trusted proxy appends to X-Forwarded-For instead of REMOTE_ADDR.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
 # --- Time and language ------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -6,11 +6,15 @@ from django.urls import include, path
 
 from channels_app.webhooks import channel_webhook
 from socialcrm import views
+from socialcrm.ratelimit import rate_limited
+from socialcrm.signin import LockoutAdminAuthenticationForm, SignInView
+
+admin.site.login_form = LockoutAdminAuthenticationForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("console/", include("cases.urls")),
     path("kpis/", include("kpis.urls")),
@@ -23,5 +27,7 @@ urlpatterns = [
     path("help/", include("knowledge.urls")),
     path("goodwill/", include("goodwill.urls")),
     path("webhooks/<int:channel_id>/", channel_webhook, name="channel_webhook"),
+    # The admin's own sign-in, throttled per address like the console's (its form adds the lockout).
+    path("admin/login/", rate_limited("login", methods=("POST",))(admin.site.login)),
     path("admin/", admin.site.urls),
 ]

@@ -38,6 +38,17 @@ def fake_api():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits(monkeypatch):
+    """Each test starts with empty rate-limit and sign-in counters: with Redis as the cache they
+    would otherwise carry over from earlier tests (the suite signs in from 127.0.0.1 many times)."""
+    import uuid
+
+    from socialcrm import ratelimit
+
+    monkeypatch.setattr(ratelimit, "KEY_PREFIX", f"ratelimit-test-{uuid.uuid4().hex}")
+
+
+@pytest.fixture(autouse=True)
 def _no_cached_churn_risk():
     """The KPI pages cache the churn-risk list; each test computes its own."""
     from django.core.cache import cache
