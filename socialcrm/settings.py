@@ -90,7 +90,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "socialcrm.middleware.ContentSecurityPolicyMiddleware",
 ]
+# Scripts only from our own static files; see socialcrm/middleware.py.
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
+)
 
 ROOT_URLCONF = "socialcrm.urls"
 WSGI_APPLICATION = "socialcrm.wsgi.application"

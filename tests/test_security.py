@@ -144,3 +144,22 @@ def test_webhook_deliveries_are_limited_per_address(client, settings, monkeypatc
         for n in range(3)
     ]
     assert codes == [200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_every_page_forbids_inline_and_foreign_scripts(client):
+    policy = client.get(reverse("login"))["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+
+
+@pytest.mark.django_db
+def test_the_api_docs_page_loads_its_start_up_script_as_a_file_not_inline(client):
+    from tests.roles import user_in_group
+
+    client.force_login(user_in_group("Agents"))
+    page = client.get(reverse("api:docs")).content.decode()
+    inline_scripts = [chunk for chunk in page.split("<script")[1:] if not chunk.lstrip().startswith("src=")]
+    assert inline_scripts == []
