@@ -65,8 +65,13 @@ class ChannelConfig:
     credentials: Mapping[str, str] = field(default_factory=dict)
     options: Mapping[str, Any] = field(default_factory=dict)
     brand_handles: tuple[str, ...] = ()
+    # The channel's terms widened by its active listening rules (their product terms count as brand terms).
     brand_terms: tuple[str, ...] = ()
     competitor_terms: tuple[str, ...] = ()
+    # From the listening rules: what a matching post must not contain, and the
+    # ISO 639-1 languages listened in (empty: every language).
+    exclusions: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
     timeout: float = 10.0
 
     def secret(self, name: str) -> str:

@@ -13,6 +13,11 @@ Cursor: {"etag": str, "modified": str}, the validators of the last answer
 poll re-reads items already ingested and ingestion dedupes them by
 external id; storing the cursor after ingestion therefore loses nothing.
 
+Listening: with the option `filter_by_terms` (channel_config sets it when
+a listening rule applies to the channel) only the items naming one of the
+channel's terms and none of its exclusions are returned; the others are
+counted as ignored. A feed is mostly about other things.
+
 Identity: an item's link (its permalink), else its RSS guid / Atom id. A
 reply is made on the site itself, so publishing keeps the base class's
 permanent error. Forum threading comes from Atom threading (RFC 4685,
@@ -43,6 +48,7 @@ logger = logging.getLogger(__name__)
 
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 MAX_ID_LENGTH = 255  # NormalizedPost's limit on external ids
+Item = NormalizedPost | InvalidPost
 
 VERSION_NAMES = {
     "rss090": "RSS 0.90",
@@ -84,7 +90,8 @@ class RssAdapter(ChannelAdapter):
         if response.status_code == 304:
             return FetchResult(items=[], cursor=new_cursor)
         parsed = self._parse(response)
-        return FetchResult(items=self._items(parsed), cursor=new_cursor)
+        items, ignored = self._listened(self._items(parsed))
+        return FetchResult(items=items, cursor=new_cursor, ignored=ignored)
 
     def test_connection(self) -> str:
         response = self._get(etag="", modified="")
@@ -130,6 +137,29 @@ class RssAdapter(ChannelAdapter):
             logger.info("feed %s is malformed (%s); kept %d entries", response.url, reason, len(parsed.entries))
         return parsed
 
+    # -- listening filter -----------------------------------------------------------
+    def _listened(self, items: list[Item]) -> tuple[list[Item], list[str]]:
+        """With the option `filter_by_terms`, only the posts naming a term (brand, handle,
+        competitor) and no exclusion; the others are ignored, each with why. Unreadable items stay."""
+        if not self.config.options.get("filter_by_terms"):
+            return items, []
+        terms = _terms_pattern([*self.config.brand_terms, *self.config.brand_handles, *self.config.competitor_terms])
+        if terms is None:
+            return items, []
+        exclusions = _terms_pattern(self.config.exclusions)
+        kept: list[Item] = []
+        ignored: list[str] = []
+        for item in items:
+            if isinstance(item, InvalidPost):
+                kept.append(item)
+            elif not terms.search(item.text):
+                ignored.append(f"names no listening term: {item.external_id}")
+            elif exclusions and exclusions.search(item.text):
+                ignored.append(f"contains a listening exclusion: {item.external_id}")
+            else:
+                kept.append(item)
+        return kept, ignored
+
     # -- entries ------------------------------------------------------------------
     def _items(self, parsed: feedparser.FeedParserDict) -> list[NormalizedPost | InvalidPost]:
         feed = parsed.feed
@@ -145,6 +175,15 @@ class RssAdapter(ChannelAdapter):
                 invalid.append(error)
         # Feeds list newest first, mostly; sorted() is stable, so equal times keep the feed's order.
         return [*sorted(posts, key=lambda post: post.posted_at), *invalid]
+
+
+def _terms_pattern(terms) -> re.Pattern | None:
+    """Any of `terms` as a whole word or phrase, ignoring case (as the classifier matches them)."""
+    cleaned = sorted({term.strip().lstrip("@#").lower() for term in terms if term and term.strip()}, key=len)
+    if not cleaned:
+        return None
+    alternatives = "|".join(re.escape(term) for term in reversed(cleaned))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 def _entry_post(entry: Mapping[str, Any], *, feed_time: Any, site_host: str, language: str) -> NormalizedPost:

@@ -2,7 +2,8 @@
 
 Owns channel_config() and channel_adapter() (the only place a Channel row
 becomes the plain ChannelConfig an adapter sees, secrets read from the
-environment at call time), channel_record_items() (valid items to the
+environment at call time, terms widened by the channel's active listening
+rules: channel_listening_terms()), channel_record_items() (valid items to the
 pipeline, unreadable ones kept as dead letters, edits and deletions
 applied) and the post edit and deletion services.
 """
@@ -22,30 +23,59 @@ from channels_app.choices import Direction, RawEventStatus
 from channels_app.models import Channel, RawEvent, SocialPost
 from channels_app.pipeline import Ingestor, IngestResult, InvalidPost, NormalizedPost
 from channels_app.pipeline.bulk import any_of
+from channels_app.pipeline.classify import LISTENING_RULE_FIELDS, ListeningTerms
 from channels_app.understand import analyze_sentiment, classify_intent, detect_language
 
 # A dead letter's body: enough to read and fix any single item.
 DEAD_LETTER_MAX_BYTES = 256 * 1024
 
 
+def channel_listening_terms(channel: Channel) -> ListeningTerms:
+    """The channel's active listening rules, merged (one query)."""
+    if channel.pk is None:
+        return ListeningTerms()
+    rows = channel.listening_rules.filter(is_active=True).order_by("pk").values_list(*LISTENING_RULE_FIELDS)
+    return ListeningTerms.merge(rows)
+
+
 def channel_config(channel: Channel) -> ChannelConfig:
+    """The adapter's view of the channel: its own terms widened by its active listening rules.
+
+    With a rule naming terms, `filter_by_terms` defaults to true (the RSS
+    adapter then keeps only the items that name a term); the channel's own
+    options may set it to false.
+    """
     credentials = {}
     for name in channel.credential_env:
         value = channel.credential(name)
         if value:
             credentials[name] = value
+    listening = channel_listening_terms(channel)
+    # The Facebook adapter paces itself against the channel's own interval.
+    options = {"poll_interval_seconds": channel.poll_interval_seconds}
+    if listening.any:
+        options["filter_by_terms"] = True
     return ChannelConfig(
         kind=channel.kind,
         name=channel.name,
         base_url=channel.api_base_url,
         credentials=credentials,
-        # The Facebook adapter paces itself against the channel's own interval.
-        options={"poll_interval_seconds": channel.poll_interval_seconds, **(channel.options or {})},
+        options={**options, **(channel.options or {})},
         brand_handles=tuple(channel.brand_handles),
-        brand_terms=tuple(channel.brand_terms),
-        competitor_terms=tuple(channel.competitor_terms),
+        brand_terms=_unique(*channel.brand_terms, *listening.brand_terms, *listening.product_terms),
+        competitor_terms=_unique(*channel.competitor_terms, *listening.competitor_terms),
+        exclusions=listening.exclusions,
+        languages=listening.languages,
         timeout=settings.CHANNEL_HTTP_TIMEOUT,
     )
+
+
+def _unique(*terms: str) -> tuple[str, ...]:
+    """Terms in order, each once ignoring case."""
+    seen: dict[str, str] = {}
+    for term in terms:
+        seen.setdefault(term.casefold(), term)
+    return tuple(seen.values())
 
 
 def channel_adapter(channel: Channel) -> ChannelAdapter:

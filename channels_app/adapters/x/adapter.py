@@ -67,34 +67,67 @@ MENTIONS, SEARCH = "mentions", "search"
 # -- search query -------------------------------------------------------------------------------
 
 
-def build_search_query(terms: Iterable[str], *, limit: int = SEARCH_QUERY_LIMIT) -> tuple[str, list[str]]:
+def build_search_query(
+    terms: Iterable[str],
+    *,
+    exclusions: Iterable[str] = (),
+    languages: Iterable[str] = (),
+    limit: int = SEARCH_QUERY_LIMIT,
+) -> tuple[str, list[str]]:
     """A recent-search query matching any of `terms`, without retweets, within `limit` characters.
 
-    Returns (query, dropped terms). Terms keep their order, which is their
-    priority: a term that would push the query over the limit is dropped and
-    later, shorter terms may still fit. Terms other than a bare word, @handle,
-    #tag or $cashtag are quoted as exact phrases (inner double quotes removed).
-    Repeated terms (ignoring case) are used once. '' when no term fits.
+    Returns (query, dropped terms and exclusions, the latter as "-term"). Terms
+    keep their order, which is their priority: a term that would push the
+    query over the limit is dropped and later, shorter terms may still fit.
+    Terms other than a bare word, @handle, #tag or $cashtag are quoted as exact
+    phrases (inner double quotes removed). Repeated terms (ignoring case) are
+    used once. '' when no term fits.
+
+    `languages` (ISO 639-1 codes) become `lang:xx` (several ORed), always kept:
+    they are short and say what the channel listens to. `exclusions` become
+    `-term` and are placed before the terms: each is kept as long as the first
+    term still fits beside it, so over the limit the terms are dropped first.
+    Ingestion applies the exclusions again, so an exclusion dropped here only
+    costs reads, never a wrong match.
     """
-    parts: list[str] = []
-    seen: set[str] = set()
+    suffix = SEARCH_SUFFIX
+    codes = list(dict.fromkeys(code.strip().lower() for code in languages if code.strip()))
+    if codes:
+        lang = " OR ".join(f"lang:{code}" for code in codes)
+        suffix += f" ({lang})" if len(codes) > 1 else f" {lang}"
+    parts = _query_parts(terms)
     dropped: list[str] = []
+    first = len(parts[0][1]) if parts else 0
+    for term, part in _query_parts(exclusions):
+        if first + len(suffix) + 2 + len(part) <= limit:
+            suffix += f" -{part}"
+        else:
+            dropped.append(f"-{term}")
+    kept: list[str] = []
+    for term, part in parts:
+        if len(_or_query([*kept, part], suffix)) <= limit:
+            kept.append(part)
+        else:
+            dropped.append(term)
+    return (_or_query(kept, suffix) if kept else ""), dropped
+
+
+def _query_parts(terms: Iterable[str]) -> list[tuple[str, str]]:
+    """(term, query part) of each distinct term, in order."""
+    parts: list[tuple[str, str]] = []
+    seen: set[str] = set()
     for term in terms:
         term = " ".join(str(term).replace('"', " ").split())
         if not term or term.casefold() in seen:
             continue
         seen.add(term.casefold())
-        part = term if re.fullmatch(r"[@#$]?\w+", term) else f'"{term}"'
-        if len(_or_query([*parts, part])) <= limit:
-            parts.append(part)
-        else:
-            dropped.append(term)
-    return (_or_query(parts) if parts else ""), dropped
+        parts.append((term, term if re.fullmatch(r"[@#$]?\w+", term) else f'"{term}"'))
+    return parts
 
 
-def _or_query(parts: list[str]) -> str:
+def _or_query(parts: list[str], suffix: str = SEARCH_SUFFIX) -> str:
     body = parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
-    return body + SEARCH_SUFFIX
+    return body + suffix
 
 
 # -- the adapter --------------------------------------------------------------------------------
@@ -105,7 +138,7 @@ class XAdapter(ChannelAdapter):
 
     Options: `user_id` (the account's numeric id, a string), `username`
     (without @), optional `search_query` (used as is instead of the query
-    built from the listening terms). Credentials: `bearer_token` (app-only,
+    built from the listening terms, exclusions and languages). Credentials: `bearer_token` (app-only,
     reads), `user_access_token` (OAuth 2.0 user context: posts and DMs),
     `consumer_secret` (webhook CRC and signatures).
 
@@ -155,7 +188,7 @@ class XAdapter(ChannelAdapter):
         # brand handles (a main account beside a care account) are searched.
         handles = ["@" + h.lstrip("@") for h in self.config.brand_handles if h.lstrip("@").casefold() != own]
         terms = [*self.config.brand_terms, *handles, *self.config.competitor_terms]
-        query, dropped = build_search_query(terms)
+        query, dropped = build_search_query(terms, exclusions=self.config.exclusions, languages=self.config.languages)
         if dropped:
             logger.warning(
                 "X channel %r: search query over %d characters, dropped %s",
