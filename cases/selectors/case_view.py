@@ -219,6 +219,10 @@ def describe_event(event: CaseEvent, names: _Names) -> str:
     if kind == CaseEventKind.SURVEY:
         score = payload.get("score")
         return f"The customer rated the case {score}/5 in the satisfaction survey." if score else "Satisfaction survey."
+    if kind == CaseEventKind.INCIDENT:
+        title = f"\u2018{payload.get('title') or 'an incident'}\u2019"
+        verb = "Unlinked from" if payload.get("action") == "unlinked" else "Linked to"
+        return f"{verb} incident {title}{f' by {who}' if who else ''}."
     if kind == CaseEventKind.REPLY_FAILED:
         final = " Gave up: use Retry to send it again." if payload.get("final") else " It will be retried."
         return f"A reply failed to send (attempt {payload.get('attempt', '?')}): {payload.get('error', '')}.{final}"
