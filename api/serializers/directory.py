@@ -543,6 +543,10 @@ class KpiSummarySerializer(serializers.Serializer):
     period = KpiPeriodSerializer()
     figures = serializers.JSONField(help_text="The figures the KPI page shows, as kpis.selectors computes them.")
     churn = serializers.JSONField(help_text="Churn over the period, overall, social-care customers and the rest.")
+    leads = serializers.JSONField(
+        help_text="Sales leads from social posts: created (and how many are new, contacted, won now), won and lost "
+        "in the period, won value per currency, conversion rate (docs/KPIS.md)."
+    )
 
 
 class KpiSeriesSerializer(serializers.Serializer):

@@ -333,7 +333,12 @@ class KpiViewSet(viewsets.ViewSet):
     def summary(self, request):
         scope = _kpi_scope(request)
         board = kpi_dashboard(scope, tables=False)
-        body = {"period": _period(scope), "figures": s.jsonable(board.figures), "churn": s.jsonable(board.churn)}
+        body = {
+            "period": _period(scope),
+            "figures": s.jsonable(board.figures),
+            "churn": s.jsonable(board.churn),
+            "leads": s.jsonable(board.leads),
+        }
         return Response(s.KpiSummarySerializer(body).data)
 
     @extend_schema(

@@ -41,10 +41,11 @@ from cases.webhook_events import emit
 from channels_app.choices import Direction
 from channels_app.models import Channel, SocialPost, SocialProfile
 from channels_app.pipeline.bulk import any_of, insert_objects, insert_rows
-from channels_app.pipeline.classify import ChannelVocabulary
+from channels_app.pipeline.classify import LISTENING_RULE_FIELDS, ChannelVocabulary, ListeningTerms
 from channels_app.pipeline.identity import resolve_authors
 from channels_app.pipeline.normalized import NormalizedPost
 from channels_app.pipeline.thread import CaseState, Node, Threader
+from channels_app.signals import posts_stored
 from channels_app.understand import analyze_sentiment, classify_intent, detect_language
 from channels_app.understand.closing import is_closing_remark
 from socialcrm.db import bulk_update_columns
@@ -107,11 +108,20 @@ class Ingestor:
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
+        # The channel's active listening rules widen its own terms (one query).
+        listening = ListeningTerms.merge(
+            channel.listening_rules.filter(is_active=True).order_by("pk").values_list(*LISTENING_RULE_FIELDS)
+            if channel.pk
+            else ()
+        )
         self.vocabulary = ChannelVocabulary.build(
             brand_handles=channel.brand_handles,
-            brand_terms=channel.brand_terms,
-            competitor_terms=channel.competitor_terms,
+            brand_terms=[*channel.brand_terms, *listening.brand_terms],
+            competitor_terms=[*channel.competitor_terms, *listening.competitor_terms],
             actionable_rules=channel.actionable_rules,
+            product_terms=listening.product_terms,
+            exclusions=listening.exclusions,
+            languages=listening.languages,
         )
         self.reopen_window = dt.timedelta(days=self.vocabulary.rules["reopen_window_days"])
         self.sla = SLAConfig()
@@ -259,6 +269,8 @@ class Ingestor:
                     is_direct=post.is_direct,
                     in_reply_to_handle=post.in_reply_to_handle,
                     replies_to_brand_post=post.in_reply_to_id in brand_post_ids,
+                    # The language understanding already detected (with the channel's hint), not a second guess.
+                    language=item.language,
                 )
                 actionable = vocabulary.is_actionable(
                     engagement_type=engagement, sentiment_label=item.label, intent=item.intent
@@ -420,6 +432,18 @@ class Ingestor:
             node.post_id = pk
         result.stored += len(new_rows)
         emit("posts_received", [node.post_id for node, _values in new_rows if node.direction == Direction.INBOUND])
+        # Candidates for listeners such as leads: values already in memory, no query; they decide.
+        announced = (Intent.SALES_LEAD, Intent.COMPLAINT, Intent.CHURN_THREAT)
+        candidates = [
+            node.post_id
+            for node, _values in new_rows
+            if node.direction == Direction.INBOUND
+            and (node.intent in announced or node.engagement_type == EngagementType.PROGRESSIVE)
+        ]
+        if candidates:
+            transaction.on_commit(
+                lambda: posts_stored.send(sender=Ingestor, channel_id=channel_id, post_ids=candidates)
+            )
 
         moved = [SocialPost(id=node.post_id, case_id=node.case.pk) for node in nodes if node.moved]
         if moved:

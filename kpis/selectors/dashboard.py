@@ -14,6 +14,9 @@ per day and agent, team or channel key with what the tables show, and the
 brand-wide backlog and churn rows); distributions stay packed until a percentile is
 found across the days' sorted runs (kpis.parts), never merged.
 
+Sales leads are read live (scope_lead_figures: one aggregate query per
+period, leads.selectors.lead_figures), not rolled up.
+
 A scope filtered by a channel, team or agent reads that dimension's rollup
 rows; at most one filter applies. Keys: "" for the whole brand, the id as a
 string, "none" for items without one (a case nobody is assigned to).
@@ -43,6 +46,8 @@ from kpis.selectors.outcomes import (
     outcomes_figures_from_parts,
     outcomes_parts,
 )
+from leads.models import Lead
+from leads.selectors import lead_figures
 
 ROLLED_UP_MARK = "_rolled_up"
 BACKLOG = "backlog"
@@ -199,6 +204,8 @@ class Dashboard:
     channels: dict[str, dict] = field(default_factory=dict)
     rolled_up_days: int = 0
     live_days: int = 0
+    leads: dict = field(default_factory=dict)  # leads.selectors.lead_figures of the period, live
+    previous_leads: dict = field(default_factory=dict)
 
 
 def previous_period(scope: KpiScope) -> KpiScope:
@@ -242,6 +249,8 @@ def kpi_dashboard(scope: KpiScope, *, now: dt.datetime | None = None, tables: bo
             {"day": day, "backlog": backlog.get(day), "churned": churned[day]["churned"].count if day in churned else 0}
             | figures_of(day_parts)
         )
+    board.leads = scope_lead_figures(scope)
+    board.previous_leads = scope_lead_figures(previous)
     board.churn = churn_from_parts(_churn_snapshot(scope, stored, rolled), merge_parts(churned.values()))
     board.churn_risk = churn_risk_cached(now=now)
     if tables:
@@ -254,6 +263,21 @@ def kpi_dashboard(scope: KpiScope, *, now: dt.datetime | None = None, tables: bo
             for row_key, many in grouped.items():
                 target[row_key] = figures_of(merge_parts(many))
     return board
+
+
+def scope_lead_figures(scope: KpiScope) -> dict:
+    """Sales leads of the scope's period, live from Lead (one aggregate query on its created_at and
+    closed_at indexes; no rollup: leads are few). A channel filter reads the post's channel; a team
+    or agent filter (and an agent's own numbers) the leads of that team's or agent's cases, so a
+    lead without a case counts only for the brand and its channel."""
+    leads = Lead.objects.all()
+    if scope.channel_id is not None:
+        leads = leads.filter(channel_id=scope.channel_id)
+    if scope.team_id is not None:
+        leads = leads.filter(case__team_id=scope.team_id)
+    if scope.agent_id is not None:
+        leads = leads.filter(case__assignee_id=scope.agent_id)
+    return lead_figures(start=scope.start, end=scope.end, leads=leads)
 
 
 # The churn-risk list reads every customer with an open case or a bad month (5 s at a million
