@@ -20,6 +20,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from cases.models import Team
 from channels_app.models import Channel
 from kpis.forms import kpi_filter
@@ -48,6 +50,11 @@ def dashboard(request):
         board.churn_risk = []
     export = request.GET.get("export")
     if export in EXPORTS:
+        audit_record(
+            action=AuditAction.EXPORT_CSV,
+            request=request,
+            detail={"export": f"kpis.{export}", **_scope_detail(scope)},
+        )
         return _csv_response(f"kpis-{export}-{scope.days[0]}-{scope.days[-1]}.csv", _export_rows(export, board))
     tables = _tables(board) if manager else {}
     context = {
@@ -72,11 +79,24 @@ def case_export(request):
     form, scope = _scope_from(request)
     if scope is None:
         return HttpResponse("; ".join(form.non_field_errors()) or "Invalid filter.", status=400)
+    detail = {"export": "kpis.cases", **_scope_detail(scope)}
+    audit_record(action=AuditAction.EXPORT_CSV, request=request, detail=detail)
     return _csv_response(
         f"kpis-cases-{scope.days[0]}-{scope.days[-1]}.csv",
         [CASE_EXPORT_COLUMNS, *case_export_rows(scope)],
         stream=True,
     )
+
+
+def _scope_detail(scope) -> dict:
+    """What an audit entry of an export says it covered."""
+    return {
+        "start": str(scope.days[0]),
+        "end": str(scope.days[-1]),
+        "channel": scope.channel_id,
+        "team": scope.team_id,
+        "agent": scope.agent_id,
+    }
 
 
 # -- tables, charts, links --------------------------------------------------------------------

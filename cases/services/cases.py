@@ -27,6 +27,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from cases.choices import DONE_STATUSES, OPEN_STATUSES, CaseEventKind, CaseStatus, CustomerTier, Priority
 from cases.models import Case, CaseEvent, Customer
 from cases.priority import score_case, share_velocity, strongest_virality
@@ -75,6 +77,7 @@ def case_change_status(*, case: Case, status: str, actor=None, reason: str = "",
         )
         sla_refresh(case_ids=[case.pk])
         emit("case_updated", case.pk, changes=["status"], event_key=f"caseevent:{event.pk}")
+        audit_record(action=AuditAction.CASE_STATUS_CHANGED, actor=actor, target=case, detail=event.payload)
     case.refresh_from_db()
     return case
 

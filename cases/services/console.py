@@ -41,6 +41,8 @@ from django.db.models import F, Max, Min, Q, Subquery, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from cases.choices import CaseEventKind, CaseStatus, ChannelKind, priority_above
 from cases.models import Case, CaseEvent, SLAClock, Tag, Team
 from cases.selectors import cases_visible_to
@@ -126,6 +128,7 @@ def case_claim(*, case: Case, agent: AbstractBaseUser) -> Case:
                 case, CaseEventKind.ASSIGNMENT, agent, {"from": None, "to": agent.pk, "claimed": True}, at=now
             )
             emit("case_assigned", case.pk, actor_id=agent.pk, event_key=f"caseevent:{event.pk}")
+            audit_record(action=AuditAction.CASE_ASSIGNED, actor=agent, target=case, detail=event.payload)
             return Case.objects.get(pk=case.pk)
     case = Case.objects.select_related("assignee").get(pk=case.pk)
     if case.merged_into_id:
@@ -172,6 +175,7 @@ def case_assign(
             actor_id=actor.pk,
             event_key=f"caseevent:{event.pk}",
         )
+        audit_record(action=AuditAction.CASE_ASSIGNED, actor=actor, target=case, detail=payload)
     return case
 
 
@@ -223,9 +227,13 @@ def case_reply(
             label = ChannelKind(parent.channel.kind).label
             raise CaseChangeError(f"Replies on {label} have at most {limit:,} characters (this one has {len(text):,}).")
         try:
-            return outbound_enqueue(case=case, text=text, author=author, reply_to=parent, is_automatic=is_automatic)
+            message = outbound_enqueue(case=case, text=text, author=author, reply_to=parent, is_automatic=is_automatic)
         except OutboundError as error:
             raise CaseChangeError(f"{case.reference}: {error}.") from error
+        if not is_automatic:
+            detail = {"state": "queued", "outbound_message": message.pk, "channel": parent.channel_id}
+            audit_record(action=AuditAction.CASE_REPLY_SENT, actor=author, target=case, detail=detail)
+        return message
 
 
 def _reply_target(case: Case, reply_to: SocialPost | None) -> SocialPost:
@@ -433,6 +441,7 @@ def case_merge(*, source: Case, target: Case, actor: AbstractBaseUser) -> Case:
         merged = _event(source, CaseEventKind.MERGE, actor, {"merged_into": target.pk, "manual": True}, at=now)
         emit("case_updated", source.pk, changes=["merged_into", "status"], event_key=f"caseevent:{merged.pk}")
         emit("case_updated", target.pk, changes=["merge"], event_key=f"caseevent:{into.pk}")
+        audit_record(action=AuditAction.CASE_MERGED, actor=actor, target=target, detail=into.payload)
         sla_refresh(case_ids=[target.pk], reason=f"{source.reference} merged into it", actor=actor, now=now)
     target.refresh_from_db()
     return target

@@ -4,6 +4,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from cases.choices import CaseEventKind, CustomerTier, influence_tier_for
 from cases.models import CaseEvent, Customer
 
@@ -79,6 +81,8 @@ def customer_merge(*, source: Customer, target: Customer, actor=None) -> Custome
             )
             for case_id in moved_case_ids
         )
+        detail = {"merged_customer": source.pk, "into": target.pk, "cases_moved": moved_case_ids}
+        audit_record(action=AuditAction.CUSTOMER_MERGED, actor=actor, target=target, detail=detail)
     customer_refresh_influence(customer_id=target.pk)
     target.refresh_from_db()
     return target

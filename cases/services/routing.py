@@ -49,6 +49,8 @@ from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Value, When
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import audit_record_many
 from cases.acknowledgement import render_acknowledgement
 from cases.business_time import NoOpeningHours
 from cases.choices import OPEN_STATUSES, CaseEventKind, CaseStatus, EngagementType
@@ -259,9 +261,10 @@ def cases_assign_waiting(*, now: dt.datetime | None = None, limit: int = WAITING
 def _assign_locked(cases: list[Case], *, now: dt.datetime) -> list[Case]:
     """Assign these cases, which this transaction has locked and checked assignable; returns those assigned.
 
-    Seven queries whatever the number of cases: memberships, the profiles
+    Eight queries whatever the number of cases: memberships, the profiles
     locked in id order, their open-case counts, the routed skills, then one
-    UPDATE of the cases, one INSERT of the events and one UPDATE of the profiles.
+    UPDATE of the cases, one INSERT of the events, one of their audit entries
+    and one UPDATE of the profiles.
     """
     team_ids = {case.team_id for case in cases}
     members: dict[int, list[int]] = defaultdict(list)
@@ -350,6 +353,7 @@ def _assign_locked(cases: list[Case], *, now: dt.datetime) -> list[Case]:
         for case, agent in assigned
     )
     emit("cases_assigned_by_routing", [(event.case_id, event.pk) for event in events])
+    audit_record_many(action=AuditAction.CASE_ASSIGNED, targets=[(event.case, event.payload) for event in events])
     AgentProfile.objects.bulk_update([profiles[pk] for pk in sorted(touched)], ["last_assigned_at"])
     for case, agent in assigned:
         case.assignee_id = agent.user_id
@@ -414,6 +418,9 @@ def agent_set_availability(*, agent: AbstractBaseUser, available: bool, actor: A
                 )
                 for case_id in handed_back
             )
+            detail = {"handed_back": True, "from": agent.pk, "to": None}
+            handed = [(Case(pk=case_id), detail) for case_id in handed_back]
+            audit_record_many(action=AuditAction.CASE_ASSIGNED, actor=actor, targets=handed)
     # Outside the transaction: each assignment takes the team's profile locks on its own.
     for case_id in handed_back:
         case_auto_assign(case_id=case_id, now=now)

@@ -27,6 +27,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from cases.choices import CaseEventKind
 from cases.models import Case, CaseEvent
 from channels_app.adapters.base import ChannelError, OutgoingReply, Published
@@ -93,7 +95,7 @@ def outbound_publish(*, message_id: int) -> OutboundMessage | None:
     message = OutboundMessage.objects.only("status", "claimed_at", "attempts").filter(pk=message_id).first()
     if message is None or not _claim(message):
         return message
-    message = OutboundMessage.objects.select_related("channel", "reply_to__author", "case").get(pk=message_id)
+    message = OutboundMessage.objects.select_related("channel", "reply_to__author", "case", "author").get(pk=message_id)
     reply = outgoing_reply(message)
     try:
         adapter = channel_adapter(message.channel)
@@ -175,6 +177,8 @@ def _record_sent(message: OutboundMessage, published: Published) -> OutboundMess
             post__external_id=published.external_id,
             kind=CaseEventKind.OUTBOUND_REPLY,
         ).update(outbound_message=message, actor=message.author_id)
+        detail = {"state": "sent", "outbound_message": message.pk, "external_id": published.external_id}
+        audit_record(action=AuditAction.CASE_REPLY_SENT, actor=message.author, target=message.case, detail=detail)
     message.refresh_from_db()
     logger.info("outbound message %s sent as %s", message.pk, published.external_id)
     return message

@@ -134,8 +134,9 @@ def test_claim_of_another_teams_case_is_refused(case):
 
 
 def test_a_claim_is_one_conditional_update_and_a_few_reads(case, rosa, django_assert_max_num_queries):
-    # Permissions (two) and teams of the agent, the update, the event, the reload; a savepoint and its release.
-    with django_assert_max_num_queries(8):
+    # Permissions (two) and teams of the agent, the update, the event, its audit entry, the reload;
+    # a savepoint and its release.
+    with django_assert_max_num_queries(9):
         case_claim(case=case, agent=rosa)
 
 
