@@ -20,4 +20,13 @@ fi
 
 echo "Testing with database: ${DATABASE_URL:-SQLite (embedded)}; broker: ${REDIS_URL:-none (eager Celery)}"
 # A throwaway VAR_DIR keeps test runs away from the demo's SQLite file.
-VAR_DIR="${VAR_DIR:-$(mktemp -d)}" exec .venv/bin/pytest "$@"
+export VAR_DIR="${VAR_DIR:-$(mktemp -d)}"
+# Arguments (make test PYTEST_ARGS=...): exactly the pytest run asked for.
+if [ "$#" -gt 0 ]; then
+  exec .venv/bin/pytest "$@"
+fi
+# No arguments: the suite, then the browser tests (Chromium, a served app and a real Celery worker;
+# docs/RELIABILITY.md) as a step of their own, so their time and failures show apart.
+.venv/bin/pytest -m "not browser"
+printf '\n== %s\n' "Browser tests (pytest -m browser tests/browser)"
+exec .venv/bin/pytest -m browser tests/browser
