@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from socialcrm.env import env_bool, env_int, env_list, env_str
@@ -87,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Lets services deep down record who and from where in the audit trail.
+    "audit.middleware.AuditRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -246,6 +249,21 @@ CELERY_BEAT_SCHEDULE: dict = {
     "retry-webhooks": {"task": "hooks.retry_due_webhooks", "schedule": 30.0, "options": {"expires": 25}},
     # The churn-risk list the KPI pages show, kept warm in the cache.
     "refresh-churn-risk": {"task": "kpis.refresh_churn_risk", "schedule": 300.0, "options": {"expires": 290}},
+    # Listening: posts per term and hour against their baseline (alerts.spikes), and the
+    # backlog against the agents on shift (alerts.capacity).
+    "detect-volume-spikes": {"task": "alerts.count_and_detect_spikes", "schedule": 600.0, "options": {"expires": 590}},
+    "check-capacity": {"task": "alerts.check_capacity", "schedule": 900.0, "options": {"expires": 890}},
+    # Incident bulk replies whose task was lost.
+    "resend-incident-bulk-replies": {
+        "task": "incidents.resend_queued_bulk_replies",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+    # Knowledge base: "this solved my problem" a day on, and the questions no article answers.
+    "knowledge-count-deflections": {"task": "knowledge.count_deflections", "schedule": crontab(minute=17)},
+    "knowledge-find-gaps": {"task": "knowledge.find_gaps", "schedule": crontab(hour=3, minute=40)},
+    # Goodwill: public praise of the agent soon after a grant is a collusion flag.
+    "goodwill-check-praise": {"task": "goodwill.check_praise", "schedule": crontab(minute=27)},
 }
 
 # --- Cache --------------------------------------------------------------------
@@ -308,6 +326,7 @@ SPECTACULAR_SETTINGS = {
         "CustomerTierEnum": "cases.choices.CustomerTier",
         "PriorityOrAutoEnum": "api.serializers.cases.PRIORITY_OR_AUTO",
         "HandLoggedChannelKindEnum": "api.serializers.cases.HAND_LOGGED_KINDS",
+        "AuditActionEnum": "audit.models.AuditAction",
     },
 }
 
