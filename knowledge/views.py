@@ -27,6 +27,7 @@ from cases.views.case import fragment_login_required
 from knowledge import selectors, services
 from knowledge.models import Article
 from knowledge.visitor import remember_visitor, visitor_key
+from socialcrm.ratelimit import rate_limited
 
 QUERY_MAX_LENGTH = 300
 ASK_MATCHES = 5
@@ -70,6 +71,7 @@ def _query(request) -> str:
     return form.cleaned_data["q"].strip() if form.is_valid() else ""
 
 
+@rate_limited("help")
 @require_GET
 def article_list(request):
     query = _query(request)
@@ -81,6 +83,7 @@ def article_list(request):
     return _public(request, "knowledge/list.html", context)
 
 
+@rate_limited("help")
 @require_GET
 def article_detail(request, slug: str):
     try:
@@ -97,6 +100,7 @@ def article_detail(request, slug: str):
     return _public(request, "knowledge/article.html", context)
 
 
+@rate_limited("help_post", methods=("POST",))
 @require_POST
 def article_feedback(request, slug: str):
     try:
@@ -116,6 +120,8 @@ def article_feedback(request, slug: str):
     return remember_visitor(request, response)
 
 
+@rate_limited("help", methods=("GET",))
+@rate_limited("help_post", methods=("POST",))
 @require_http_methods(["GET", "POST"])
 def ask(request):
     settings = selectors.knowledge_settings()
@@ -149,6 +155,7 @@ def ask(request):
     return _public(request, "knowledge/ask.html", context, status=400 if form.errors else 200)
 
 
+@rate_limited("help")
 @require_GET
 def ask_matches(request):
     """The articles matching what the visitor is typing (an htmx fragment of the ask page)."""

@@ -163,3 +163,18 @@ def test_the_api_docs_page_loads_its_start_up_script_as_a_file_not_inline(client
     page = client.get(reverse("api:docs")).content.decode()
     inline_scripts = [chunk for chunk in page.split("<script")[1:] if not chunk.lstrip().startswith("src=")]
     assert inline_scripts == []
+
+
+@pytest.mark.django_db
+def test_the_help_centre_pages_and_its_posts_are_rate_limited_per_address(client, settings):
+    from tests.knowledge.factories import ArticleFactory
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "help": "3/m", "help_post": "1/m"}
+    article = ArticleFactory(title="Where is my refund?", slug="refund-status", is_published=True)
+    pages = [reverse("knowledge:list"), reverse("knowledge:article", args=[article.slug]), reverse("knowledge:ask")]
+    assert [client.get(url).status_code for url in pages] == [200, 200, 200]
+    assert client.get(reverse("knowledge:list")).status_code == 429
+
+    feedback = reverse("knowledge:feedback", args=[article.slug])
+    assert client.post(feedback, {"solved": "yes"}, REMOTE_ADDR="192.0.2.9").status_code in (200, 302, 303)
+    assert client.post(feedback, {"solved": "yes"}, REMOTE_ADDR="192.0.2.9").status_code == 429

@@ -9,11 +9,22 @@
   }
   function rows() { return Array.from(document.querySelectorAll("tr.case-row")); }
   function current() { return document.querySelector("tr.case-row.selected"); }
+  // The inbox refreshes by swapping its rows: the selection is kept by the case's link, not the element.
+  let selectedHref = null;
   function select(row) {
     const old = current();
     if (old) old.classList.remove("selected");
+    selectedHref = row ? row.dataset.href : null;
     if (row) { row.classList.add("selected"); row.focus({ preventScroll: false }); }
   }
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!selectedHref || current()) return;
+    const row = rows().find(function (candidate) { return candidate.dataset.href === selectedHref; });
+    if (!row) return;
+    row.classList.add("selected");
+    // Focus goes back only if it went down with the old row: never away from a field the agent is in.
+    if (!document.activeElement || document.activeElement === document.body) row.focus({ preventScroll: true });
+  });
   function move(step) {
     const all = rows();
     if (!all.length) return;

@@ -28,7 +28,7 @@ def three_cases(channel):
 
 
 def test_the_inbox_and_the_case_page_work_from_the_keyboard(browsing, fake_api, monkeypatch):
-    # Given: three unassigned cases; the inbox does not refresh during the test (see the xfail below).
+    # Given: three unassigned cases; the inbox does not refresh during this test (the next one refreshes it).
     monkeypatch.setattr("cases.views.inbox.POLL_SECONDS", 3600)
     _newest, middle, _oldest = three_cases(forum_channel(fake_api.base_url))
     page = browsing.signed_in(user_in_group("Agents", username="rosa", first_name="Rosa", last_name="Marín"))
@@ -79,12 +79,6 @@ def test_the_inbox_and_the_case_page_work_from_the_keyboard(browsing, fake_api, 
     expect(page.locator(".case-facts")).to_contain_text("Rosa Marín")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="console.js keeps the keyboard selection as a class on the <tr>; the inbox poll "
-    "(inbox_rows.html, hx-swap=outerHTML every poll_seconds) replaces the rows, so the selection and focus are "
-    "lost: Enter does nothing and j starts again from the top after each refresh (every 15 s when served)",
-)
 def test_the_keyboard_selection_survives_an_inbox_refresh(browsing, fake_api):
     # Given: the inbox, the second case selected with j j.
     _newest, middle, _oldest = three_cases(forum_channel(fake_api.base_url))
