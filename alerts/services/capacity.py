@@ -35,8 +35,8 @@ from alerts.models import AlertStatus, CapacityAlert
 from alerts.selectors import alert_settings
 from alerts.services.spikes import hour_floor
 from cases.choices import CaseStatus, NotificationKind
-from cases.models import AgentProfile, Case, Notification, Team
-from cases.selectors import active_manager_ids, calendar_specs
+from cases.models import AgentProfile, Case, Notification
+from cases.selectors import active_manager_ids, teams_on_shift
 from socialcrm.db import insert_ignoring_conflicts, upsert_rows
 
 WAITING_STATUSES = (CaseStatus.NEW, CaseStatus.OPEN)
@@ -49,13 +49,7 @@ def alerts_check_capacity(*, now: dt.datetime | None = None) -> dict[int, Capaci
     now = now or timezone.now()
     settings = alert_settings()
     horizon = dt.timedelta(hours=settings.capacity_horizon_hours)
-    teams = list(Team.objects.values_list("id", "calendar_id"))
-    specs = calendar_specs(calendar_ids={calendar_id for _, calendar_id in teams if calendar_id})
-    on_shift = [
-        team_id
-        for team_id, calendar_id in teams
-        if calendar_id is None or (calendar_id in specs and specs[calendar_id].is_open(now))
-    ]
+    on_shift = teams_on_shift(now)
     if not on_shift:
         return {}
     agents = dict(

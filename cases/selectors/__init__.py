@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 
 from cases.business_time import CalendarSpec, HolidaySpec, WeeklyInterval
 from cases.choices import OPEN_STATUSES
-from cases.models import BusinessCalendar, Case, CaseEvent, Customer, SLAClock
+from cases.models import BusinessCalendar, Case, CaseEvent, Customer, SLAClock, Team
 from cases.sla import TIMELINE_EVENT_KINDS, TimelineEntry, timeline_entry
 
 
@@ -125,6 +125,18 @@ def calendar_specs(*, calendar_ids: Iterable[int]) -> dict[int, CalendarSpec]:
         "opening_intervals", "holidays"
     )
     return {calendar.id: calendar_spec(calendar) for calendar in calendars}
+
+
+def teams_on_shift(now: dt.datetime) -> list[int]:
+    """Ids of the teams whose business calendar is open at `now` (a team without a calendar always is);
+    four queries whatever the number of teams."""
+    teams = list(Team.objects.values_list("id", "calendar_id"))
+    specs = calendar_specs(calendar_ids={calendar_id for _, calendar_id in teams if calendar_id})
+    return [
+        team_id
+        for team_id, calendar_id in teams
+        if calendar_id is None or (calendar_id in specs and specs[calendar_id].is_open(now))
+    ]
 
 
 def case_timelines(*, case_ids: Iterable[int]) -> dict[int, list[TimelineEntry]]:

@@ -56,7 +56,7 @@ from cases.business_time import NoOpeningHours
 from cases.choices import OPEN_STATUSES, CaseEventKind, CaseStatus, EngagementType
 from cases.models import AgentProfile, Case, CaseEvent, RoutingRule, Team
 from cases.routing import AgentCandidate, RoutingFacts, pick_agent, select_rule
-from cases.selectors import calendar_specs
+from cases.selectors import calendar_specs, teams_on_shift
 from cases.services.cases import CaseChangeError
 from cases.webhook_events import emit
 
@@ -240,13 +240,7 @@ def cases_assign_waiting(*, now: dt.datetime | None = None, limit: int = WAITING
     teams. Cases another worker holds are skipped (SKIP LOCKED), not waited for.
     """
     now = now or timezone.now()
-    teams = list(Team.objects.values_list("id", "calendar_id"))
-    specs = calendar_specs(calendar_ids={calendar_id for _, calendar_id in teams if calendar_id})
-    on_shift = [
-        team_id
-        for team_id, calendar_id in teams
-        if calendar_id is None or (calendar_id in specs and specs[calendar_id].is_open(now))
-    ]
+    on_shift = teams_on_shift(now)
     if not on_shift:
         return 0
     with transaction.atomic():
