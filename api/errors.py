@@ -12,6 +12,8 @@ never a 500.
 
 from __future__ import annotations
 
+import os
+
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -35,9 +37,21 @@ def _message(detail) -> str:
     return str(detail)
 
 
+def _raised_by_json_decoder(exc: BaseException) -> bool:
+    traceback = exc.__traceback__
+    while traceback is not None and traceback.tb_next is not None:
+        traceback = traceback.tb_next
+    return traceback is not None and traceback.tb_frame.f_code.co_filename.endswith(os.path.join("json", "decoder.py"))
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, CaseChangeError):
         exc = Conflict(str(exc))
+    # DRF's JSONParser turns ValueError into a 400 but not the RecursionError of a
+    # body nested deeper than the decoder's stack ([[[[...). Only that one is a
+    # client's fault: a RecursionError from our own code stays a 500 and is seen.
+    if isinstance(exc, RecursionError) and _raised_by_json_decoder(exc):
+        exc = exceptions.ParseError("JSON parse error - nested too deeply")
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -52,4 +66,16 @@ def api_exception_handler(exc, context):
         body["message"] = "Invalid input: see fields."
     elif isinstance(exc, exceptions.ValidationError) and isinstance(detail, list):
         body["fields"] = {"non_field_errors": detail}
-    return Response({"error": body}, status=response.status_code, headers=response.headers)
+    return Response({"error": _encodable(body)}, status=response.status_code, headers=response.headers)
+
+
+def _encodable(value):
+    """`value` with lone surrogates replaced: JSON may carry "\\ud800", and DRF's messages echo
+    the input ('"\\ud800" is not a valid choice.'), which the UTF-8 renderer cannot write."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_encodable(key): _encodable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encodable(item) for item in value]
+    return value

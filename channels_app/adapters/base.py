@@ -199,6 +199,30 @@ class ChannelAdapter:
         raise InvalidPayload(f"{self.kind} channels take no webhooks")
 
 
+# What the stored columns hold (SocialPost counts are 32-bit, SocialProfile ids,
+# handles and names 255 characters, followers 64-bit). A value past these
+# would fail the whole batch's insert, costing the good posts beside it.
+_MAX_COUNT = 2**31 - 1
+_MAX_FOLLOWERS = 2**63 - 1
+_MAX_AUTHOR_TEXT = 255
+
+
+def storable(post: NormalizedPost) -> NormalizedPost:
+    """`post` when every value fits its column, with an over-long author name clipped (it is
+    only shown); raises InvalidPost for an author id or handle too long to be stored (clipping
+    could merge two people) and for counts no real post has."""
+    for name in ("author_id", "author_handle", "author_email"):
+        if len(getattr(post, name)) > _MAX_AUTHOR_TEXT:
+            raise InvalidPost(f"{name} longer than {_MAX_AUTHOR_TEXT} characters", raw=post.raw)
+    post.author_name = post.author_name[:_MAX_AUTHOR_TEXT]
+    for name in ("like_count", "share_count"):
+        if getattr(post, name) > _MAX_COUNT:
+            raise InvalidPost(f"{name} {getattr(post, name)} is beyond any real post's", raw=post.raw)
+    if post.author_followers is not None and post.author_followers > _MAX_FOLLOWERS:
+        raise InvalidPost(f"author_followers {post.author_followers} is beyond any real account's", raw=post.raw)
+    return post
+
+
 # Kind -> dotted path, imported on first use so a channel's dependencies
 # (feedparser, imaplib) load only where that channel is used.
 ADAPTERS: dict[str, str] = {

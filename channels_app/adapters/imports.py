@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from channels_app.adapters.base import storable
 from channels_app.adapters.facebook import normalize_feed_webhook, normalize_graph_page
 from channels_app.adapters.x import normalize_v2_page
 from channels_app.pipeline.normalized import InvalidPost, NormalizedPost, parse_datetime
@@ -82,15 +83,28 @@ def _twcs_post(row: dict[str, str | None]) -> NormalizedPost:
 
 def read_twcs(handle: TextIO) -> Iterator[Item]:
     reader = csv.DictReader(handle)
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as error:
+        yield "line 1", InvalidPost(f"not a twcs file: unreadable CSV header ({error})")
+        return
     absent = [column for column in TWCS_COLUMNS if column not in header]
     if absent:
         yield "line 1", InvalidPost(f"not a twcs file: the header lacks {', '.join(absent)}")
         return
-    for row in reader:
+    while True:
+        # csv raises on a malformed line (a bare carriage return inside an unquoted
+        # field) and resumes at the next line: one bad row must not end the import.
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield f"line {reader.line_num}", InvalidPost(f"unreadable CSV row: {error}")
+            continue
         where = f"line {reader.line_num}"
         try:
-            yield where, _twcs_post(row)
+            yield where, storable(_twcs_post(row))
         except InvalidPost as error:
             yield where, error
 
@@ -104,18 +118,27 @@ def scan_twcs_brands(handle: TextIO) -> set[str]:
     return brands
 
 
+def _json_loads(text: str) -> Any:
+    """json.loads, with a value nested deeper than the parser's stack reported as the
+    JSONDecodeError it is for us (an unreadable line), not a RecursionError."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+
+
 def read_jsonl(handle: TextIO) -> Iterator[Item]:
     for number, line in enumerate(handle, start=1):
         if not line.strip():
             continue
         where = f"line {number}"
         try:
-            data = json.loads(line)
+            data = _json_loads(line)
         except json.JSONDecodeError as error:
             yield where, InvalidPost(f"not JSON: {error.msg} at column {error.colno}")
             continue
         try:
-            yield where, NormalizedPost.from_json(data)
+            yield where, storable(NormalizedPost.from_json(data))
         except InvalidPost as error:
             yield where, error
 
@@ -129,7 +152,7 @@ def _json_pages(handle: TextIO) -> Iterator[tuple[str, Any]]:
         return
     rest = handle.readline()
     try:
-        head = json.loads(first + rest)
+        head = _json_loads(first + rest)
         single_line = True
     except json.JSONDecodeError:
         single_line = False
@@ -141,14 +164,14 @@ def _json_pages(handle: TextIO) -> Iterator[tuple[str, Any]]:
         for number, line in enumerate(handle, start=2):
             if line.strip():
                 try:
-                    yield f"line {number}", json.loads(line)
+                    yield f"line {number}", _json_loads(line)
                 except json.JSONDecodeError as error:
                     yield f"line {number}", InvalidPost(f"not JSON: {error.msg} at column {error.colno}")
         return
     # A pretty-printed document: read it whole (such files are single API pages, not bulk exports).
     text = first + rest + handle.read()
     try:
-        document = json.loads(text)
+        document = _json_loads(text)
     except json.JSONDecodeError as error:
         yield f"line {error.lineno}", InvalidPost(f"not JSON: {error.msg} at column {error.colno}")
         return
@@ -163,6 +186,11 @@ def _read_pages(handle: TextIO, normalize: Callable[[Any], Iterator[NormalizedPo
             yield where, page
             continue
         for number, item in enumerate(normalize(page), start=1):
+            if isinstance(item, NormalizedPost):
+                try:
+                    item = storable(item)
+                except InvalidPost as error:
+                    item = error
             yield f"{where}, item {number}", item
 
 

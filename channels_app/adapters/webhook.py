@@ -28,6 +28,7 @@ from channels_app.adapters.base import (
     Published,
     WebhookBatch,
     WebhookRejected,
+    storable,
 )
 from channels_app.adapters.http import HttpClient, read_json, status_error
 from channels_app.pipeline.normalized import InvalidPost, NormalizedPost
@@ -60,6 +61,8 @@ class GenericWebhookAdapter(ChannelAdapter):
             data = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise InvalidPayload(f"the body is not JSON: {error}") from None
+        except RecursionError:  # nested deeper than the parser's stack: no real post looks like that
+            raise InvalidPayload("the body is not JSON we can read: nested too deeply") from None
         deleted: list = []
         if isinstance(data, dict) and ("posts" in data or "deleted" in data):
             posts, deleted = data.get("posts") or [], data.get("deleted") or []
@@ -74,7 +77,7 @@ class GenericWebhookAdapter(ChannelAdapter):
         batch = WebhookBatch(deleted_ids=[str(item) for item in deleted if isinstance(item, str | int)])
         for number, item in enumerate(posts, start=1):
             try:
-                batch.items.append(NormalizedPost.from_json(item))
+                batch.items.append(storable(NormalizedPost.from_json(item)))
             except InvalidPost as error:
                 batch.items.append(InvalidPost(f"post {number}: {error}", raw=item))
         return batch

@@ -25,6 +25,7 @@ import re
 from email.message import EmailMessage
 from html.parser import HTMLParser
 
+from channels_app.adapters.base import storable
 from channels_app.pipeline.normalized import InvalidPost, NormalizedPost
 
 _AUTO_PRECEDENCE = {"bulk", "junk", "auto_reply", "list"}
@@ -93,31 +94,33 @@ def normalize_email(
     outbound = bool(brand) and sender == brand
     external_id = message_id or fallback_id
     parent = in_reply_to[0] if in_reply_to else (references[-1] if references else "")
-    return NormalizedPost(
-        external_id=external_id,
-        posted_at=_posted_at(_header(message, "Date"), internaldate),
-        text="\n\n".join(part for part in (subject, body) if part),
-        author_id=sender,
-        author_email=sender,
-        author_name=name,
-        in_reply_to_id=parent,
-        in_reply_to_handle="" if outbound else brand,
-        conversation_id=references[0] if references else (parent or external_id),
-        is_direct=True,
-        is_outbound=True if outbound else None,
-        raw={
-            "message_id": message_id,
-            "from": _header(message, "From"),
-            "to": _header(message, "To"),
-            "subject": subject,
-            "date": _header(message, "Date"),
-            "in_reply_to": in_reply_to[0] if in_reply_to else "",
-            "references": references,
-            "uid": uid,
-            "attachments": [part.get_filename() or part.get_content_type() for part in message.iter_attachments()]
-            if message.is_multipart()
-            else [],
-        },
+    return storable(
+        NormalizedPost(
+            external_id=external_id,
+            posted_at=_posted_at(_header(message, "Date"), internaldate),
+            text="\n\n".join(part for part in (subject, body) if part),
+            author_id=sender,
+            author_email=sender,
+            author_name=name,
+            in_reply_to_id=parent,
+            in_reply_to_handle="" if outbound else brand,
+            conversation_id=references[0] if references else (parent or external_id),
+            is_direct=True,
+            is_outbound=True if outbound else None,
+            raw={
+                "message_id": message_id,
+                "from": _header(message, "From"),
+                "to": _header(message, "To"),
+                "subject": subject,
+                "date": _header(message, "Date"),
+                "in_reply_to": in_reply_to[0] if in_reply_to else "",
+                "references": references,
+                "uid": uid,
+                "attachments": [part.get_filename() or part.get_content_type() for part in message.iter_attachments()]
+                if message.is_multipart()
+                else [],
+            },
+        )
     )
 
 

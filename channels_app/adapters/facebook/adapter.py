@@ -196,7 +196,7 @@ class FacebookAdapter(ChannelAdapter):
     def parse_webhook(self, body: bytes) -> WebhookBatch:
         try:
             payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deeply
             raise InvalidPayload("Facebook webhook body is not JSON") from None
         if not isinstance(payload, dict) or payload.get("object") != "page":
             raise InvalidPayload('Facebook webhook body is not a JSON object with "object": "page"')

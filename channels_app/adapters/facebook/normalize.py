@@ -30,9 +30,9 @@ def _graph_item(item: Any, *, page_id: str, parent_id: str) -> Iterator[Normaliz
         yield InvalidPost("a Graph API item must be a JSON object")
         return
     try:
-        author = item.get("from") or {}
+        author = _object(item.get("from"))
         item_id = _text_id(item.get("id"), "id")
-        parent = (item.get("parent") or {}).get("id") or parent_id
+        parent = _object(item.get("parent")).get("id") or parent_id
         # A feed post's id starts with its Page's id; a bare comment's does not.
         own_page = page_id or ("" if parent else _page_of(item_id))
         yield NormalizedPost(
@@ -52,8 +52,8 @@ def _graph_item(item: Any, *, page_id: str, parent_id: str) -> Iterator[Normaliz
         yield error
         return
     own_page = page_id or ("" if parent else _page_of(item_id))
-    comments = item.get("comments") or {}
-    for comment in comments.get("data") or [] if isinstance(comments, dict) else []:
+    comments = _object(item.get("comments")).get("data")
+    for comment in comments if isinstance(comments, list) else []:
         yield from _graph_item(comment, page_id=own_page, parent_id=item_id)
 
 
@@ -105,7 +105,7 @@ def _feed_event(change: Any, *, page_id: str, entry_time: Any) -> tuple[str, Any
     if not isinstance(value, dict):
         raise InvalidPost("`value` must be a JSON object")
     item, verb = value.get("item"), value.get("verb")
-    if item not in _CONTENT_ITEMS:
+    if not isinstance(item, str) or item not in _CONTENT_ITEMS:
         return None
     if verb in ("add", "edited"):
         return verb, _webhook_value(value, page_id=page_id, entry_time=entry_time)
@@ -117,7 +117,7 @@ def _feed_event(change: Any, *, page_id: str, entry_time: Any) -> tuple[str, Any
 
 
 def _webhook_value(value: dict, *, page_id: str, entry_time: Any) -> NormalizedPost:
-    author = value.get("from") or {}
+    author = _object(value.get("from"))
     is_comment = value.get("item") == "comment"
     item_id = _text_id(value.get("comment_id") if is_comment else value.get("post_id"), "comment_id or post_id")
     parent_id = str(value.get("parent_id") or value.get("post_id") or "") if is_comment else ""
@@ -134,6 +134,12 @@ def _webhook_value(value: dict, *, page_id: str, entry_time: Any) -> NormalizedP
         is_outbound=bool(page_id) and str(author.get("id") or "") == page_id,
         raw=value,
     )
+
+
+def _object(value: Any) -> dict:
+    """`value` when it is a JSON object, else {}: a malformed `from` or `parent` loses
+    the author or the thread, not the post."""
+    return value if isinstance(value, dict) else {}
 
 
 def _text_id(value: Any, name: str) -> str:

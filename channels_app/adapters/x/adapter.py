@@ -372,7 +372,7 @@ class XAdapter(ChannelAdapter):
         """An Account Activity delivery: tweets, DMs and deletions; other event kinds give an empty batch."""
         try:
             payload = json.loads(body)
-        except (UnicodeDecodeError, ValueError) as error:
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:  # RecursionError: nested too deeply
             raise InvalidPayload(f"X webhook body is not JSON: {error}") from None
         if not isinstance(payload, dict):
             raise InvalidPayload("X webhook body must be a JSON object")

@@ -23,7 +23,7 @@ def normalize_v2_page(page: Any) -> Iterator[NormalizedPost | InvalidPost]:
         yield InvalidPost("an X API v2 response must be a JSON object with `data`")
         return
     users = {}
-    for user in (page.get("includes") or {}).get("users") or []:
+    for user in _list(_object(page.get("includes")).get("users")):
         if isinstance(user, dict) and user.get("id") is not None:
             users[str(user["id"])] = user
     data = page.get("data") or []
@@ -44,12 +44,12 @@ def _v2_tweet(tweet: Any, users: dict[str, dict]) -> NormalizedPost:
     author_id = _id(tweet.get("author_id"), "author_id", required=False)
     author = users.get(author_id, {})
     reply_to = ""
-    for reference in tweet.get("referenced_tweets") or []:
+    for reference in _list(tweet.get("referenced_tweets")):
         if isinstance(reference, dict) and reference.get("type") == "replied_to":
             reply_to = _id(reference.get("id"), "referenced_tweets.id")
     in_reply_to_user = users.get(str(tweet.get("in_reply_to_user_id") or ""), {})
-    metrics = tweet.get("public_metrics") or {}
-    author_metrics = author.get("public_metrics") or {}
+    metrics = _object(tweet.get("public_metrics"))
+    author_metrics = _object(author.get("public_metrics"))
     username = author.get("username") or ""
     note = tweet.get("note_tweet") if isinstance(tweet.get("note_tweet"), dict) else {}
     return NormalizedPost(
@@ -112,6 +112,16 @@ def _id(value: Any, name: str, *, required: bool = True) -> str:
     if not text.isdigit():
         raise InvalidPost(f"{name} {text!r} is not an X id")
     return text
+
+
+def _object(value: Any) -> dict:
+    """`value` when it is a JSON object, else {}: a malformed optional part (metrics,
+    includes) loses its details, not the tweet."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
 
 
 def _count(value: Any, default: int | None = 0) -> int | None:
