@@ -25,8 +25,11 @@ export VAR_DIR="${VAR_DIR:-$(mktemp -d)}"
 if [ "$#" -gt 0 ]; then
   exec .venv/bin/pytest "$@"
 fi
-# No arguments: the suite, then the browser tests (Chromium, a served app and a real Celery worker;
-# docs/RELIABILITY.md) as a step of their own, so their time and failures show apart.
-.venv/bin/pytest -m "not browser"
+# No arguments: the suite, then the browser tests (Chromium, a served app and a real Celery worker)
+# and the fault injection tests (workers, Redis and database connections killed on purpose;
+# docs/RELIABILITY.md) as steps of their own, so their time and failures show apart.
+.venv/bin/pytest -m "not browser and not faults"
 printf '\n== %s\n' "Browser tests (pytest -m browser tests/browser)"
-exec .venv/bin/pytest -m browser tests/browser
+.venv/bin/pytest -m browser tests/browser
+printf '\n== %s\n' "Fault injection (pytest -m faults tests/reliability)"
+exec .venv/bin/pytest -m faults tests/reliability

@@ -9,6 +9,8 @@ a transient ChannelError here, so a caller retries with backoff.
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -71,8 +73,11 @@ def read_json(response: requests.Response) -> Any:
 
 
 def status_error(response: requests.Response, detail: str = "", *, retry_after: float | None = None) -> ChannelError:
-    """The generic reading of an HTTP error status: 5xx and 408 are transient, 401/403 and other 4xx permanent."""
+    """The generic reading of an HTTP error status: 5xx and 408 are transient, 401/403 and other 4xx permanent.
+    `retry_after` defaults to the response's own Retry-After header, so a channel asking to wait is obeyed."""
     status = response.status_code
+    if retry_after is None:
+        retry_after = retry_after_seconds(response.headers.get("Retry-After"))
     where = f"{response.request.method} {without_query(response.url)}"
     text = f"{where}: HTTP {status}" + (f": {detail}" if detail else "")
     if status == 429:
@@ -96,3 +101,19 @@ def redact(text: str) -> str:
 def _reason(error: Exception) -> str:
     text = redact(str(error))
     return text if len(text) < 300 else text[:300] + "..."
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After as seconds: delta-seconds or an HTTP date (RFC 9110); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # "-0000" zones parse naive; HTTP dates are GMT
+        when = when.replace(tzinfo=dt.UTC)
+    return max((when - dt.datetime.now(dt.UTC)).total_seconds(), 0.0)

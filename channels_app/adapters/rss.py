@@ -1,6 +1,6 @@
 """RSS and Atom feeds (blogs, forums, review sites) as a polled channel.
 
-Owns RssAdapter, html_to_text() and retry_after_seconds(). `config.base_url`
+Owns RssAdapter and html_to_text(). `config.base_url`
 is the feed URL. One poll is one conditional GET (If-None-Match /
 If-Modified-Since from the cursor) made with our HttpClient, so timeouts and
 transport errors behave as on every other channel; feedparser only parses
@@ -41,7 +41,7 @@ import feedparser
 import requests
 
 from channels_app.adapters.base import ChannelAdapter, ChannelError, FetchResult
-from channels_app.adapters.http import HttpClient, status_error
+from channels_app.adapters.http import HttpClient, retry_after_seconds, status_error
 from channels_app.pipeline.normalized import InvalidPost, NormalizedPost
 
 logger = logging.getLogger(__name__)
@@ -330,22 +330,6 @@ def html_to_text(html: str) -> str:
 def _collapse(text: str) -> str:
     lines = (re.sub(r"[^\S\n]+", " ", line).strip() for line in text.replace("\xa0", " ").split("\n"))
     return "\n".join(line for line in lines if line)
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """Retry-After as seconds: delta-seconds or an HTTP date (RFC 9110); None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:  # "-0000" zones parse naive; HTTP dates are GMT
-        when = when.replace(tzinfo=dt.UTC)
-    return max((when - dt.datetime.now(dt.UTC)).total_seconds(), 0.0)
 
 
 def _short(reason: object) -> str:

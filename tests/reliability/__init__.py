@@ -1,0 +1,1 @@
+"""Fault injection: a real worker, Redis and PostgreSQL, broken on purpose (docs/RELIABILITY.md)."""
