@@ -178,3 +178,36 @@ def test_the_help_centre_pages_and_its_posts_are_rate_limited_per_address(client
     feedback = reverse("knowledge:feedback", args=[article.slug])
     assert client.post(feedback, {"solved": "yes"}, REMOTE_ADDR="192.0.2.9").status_code in (200, 302, 303)
     assert client.post(feedback, {"solved": "yes"}, REMOTE_ADDR="192.0.2.9").status_code == 429
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url_name", "args"),
+    [
+        ("console:notifications_read", []),
+        ("logout", []),
+        ("knowledge:ask", []),
+        ("surveys:answer", ["forged-token-abc"]),
+    ],
+)
+def test_a_form_posted_without_its_csrf_token_is_refused(url_name, args):
+    from django.test import Client
+
+    from tests.roles import user_in_group
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user_in_group("Agents"))
+    assert client.post(reverse(url_name, args=args), {"question": "Where is my bag?"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_api_used_with_the_session_needs_the_csrf_token_too():
+    from rest_framework.test import APIClient
+
+    from tests.roles import user_in_group
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(user_in_group("Agents"))
+    response = client.post(reverse("api:case-list"), {"subject": "Phone call"}, format="json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["error"]["message"]
