@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/socialcrm
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint format clean bench bench-ingest audit-deps
+.PHONY: run test lint format clean bench bench-ingest load audit-deps
 
 $(VENV)/.app-installed: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 11))' || { echo "Python 3.11+ is required"; exit 1; }
@@ -40,6 +40,10 @@ bench: $(VENV)/.app-installed
 SIZES ?= 10000 100000
 bench-ingest: $(VENV)/.app-installed
 	$(PY) -m bench.ingest $(foreach size,$(SIZES),--posts $(size))
+
+## make load: 50 agents browse the console while 200 posts/s arrive by webhook, over loopback (LOAD_ARGS="--seconds 60")
+load: $(VENV)/.app-installed
+	$(PY) -m bench.load $(LOAD_ARGS)
 
 ## make audit-deps: pip-audit of the installed dependencies (CI runs it after the tests)
 audit-deps: $(VENV)/.dev-installed
