@@ -12,8 +12,6 @@ never a 500.
 
 from __future__ import annotations
 
-import os
-
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -37,21 +35,9 @@ def _message(detail) -> str:
     return str(detail)
 
 
-def _raised_by_json_decoder(exc: BaseException) -> bool:
-    traceback = exc.__traceback__
-    while traceback is not None and traceback.tb_next is not None:
-        traceback = traceback.tb_next
-    return traceback is not None and traceback.tb_frame.f_code.co_filename.endswith(os.path.join("json", "decoder.py"))
-
-
 def api_exception_handler(exc, context):
     if isinstance(exc, CaseChangeError):
         exc = Conflict(str(exc))
-    # DRF's JSONParser turns ValueError into a 400 but not the RecursionError of a
-    # body nested deeper than the decoder's stack ([[[[...). Only that one is a
-    # client's fault: a RecursionError from our own code stays a 500 and is seen.
-    if isinstance(exc, RecursionError) and _raised_by_json_decoder(exc):
-        exc = exceptions.ParseError("JSON parse error - nested too deeply")
     response = exception_handler(exc, context)
     if response is None:
         return None
