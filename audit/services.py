@@ -4,7 +4,7 @@ Owns audit_record() (one entry, one INSERT) and audit_record_many() (one
 action on many targets, one INSERT), the only writers of AuditEntry. Who
 did it: the `actor` given, else the user of `request`, else of the request
 being served (audit.middleware); from where: `ip` given, else the request's
-address (X-Forwarded-For only with settings.TRUST_X_FORWARDED_FOR), its
+address (socialcrm.addresses: X-Forwarded-For only behind a trusted proxy), its
 user agent and path.
 
 Invariants:
@@ -22,12 +22,10 @@ Invariants:
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.http import HttpRequest
@@ -35,6 +33,7 @@ from django.utils import timezone
 
 from audit.middleware import current_request
 from audit.models import AuditAction, AuditEntry
+from socialcrm.addresses import client_address, valid_ip
 
 logger = logging.getLogger(__name__)
 
@@ -106,35 +105,10 @@ def build_entry(
         target_id=str(target_id)[:64],
         target_label=target_label[:200],
         detail=_jsonable(detail or {}),
-        ip=_valid_ip(ip) or client_ip(request),
+        ip=valid_ip(ip) or client_address(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:200] if request is not None else "",
         path=request.path[:300] if request is not None else "",
     )
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address: REMOTE_ADDR, or behind a trusted proxy the address it saw.
-
-    Behind a proxy REMOTE_ADDR is the proxy; the proxy appends the peer it saw
-    to X-Forwarded-For, so the last entry is the one to believe (earlier ones
-    are whatever the client sent). Only with TRUST_X_FORWARDED_FOR: without a
-    proxy that header is the client's to forge.
-    """
-    if request is None:
-        return None
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.rsplit(",", 1)[-1].strip()
-        if _valid_ip(last):
-            return _valid_ip(last)
-    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
-
-
-def _valid_ip(value: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address((value or "").strip()))
-    except ValueError:
-        return None
 
 
 def _request_user(request: HttpRequest | None):

@@ -26,6 +26,7 @@ from django.utils import timezone
 from cases.choices import Intent, SentimentLabel
 from channels_app.choices import Direction
 from channels_app.models import Channel, SocialPost
+from channels_app.pipeline.classify import LISTENING_RULE_FIELDS, ListeningTerms
 from leads.choices import OPEN_LEAD_STATUSES, LeadStatus
 from leads.models import Lead
 from leads.rules import LeadVocabulary, PostFacts, lead_match
@@ -47,13 +48,18 @@ def lead_vocabularies(*, channel_ids: Iterable[int]) -> dict[int, LeadVocabulary
     active_rules = Prefetch("listening_rules", queryset=ListeningRule.objects.filter(is_active=True))
     vocabularies = {}
     for channel in Channel.objects.filter(pk__in=list(channel_ids)).prefetch_related(active_rules):
-        rules = list(channel.listening_rules.all())
-        brand = [*channel.brand_handles, *channel.brand_terms]
-        competitors = list(channel.competitor_terms)
-        for rule in rules:
-            brand += [*rule.brand_terms, *rule.product_terms]
-            competitors += rule.competitor_terms
-        vocabularies[channel.pk] = LeadVocabulary.build(brand_terms=brand, competitor_terms=competitors)
+        listening = ListeningTerms.merge(
+            tuple(getattr(rule, name) for name in LISTENING_RULE_FIELDS) for rule in channel.listening_rules.all()
+        )
+        vocabularies[channel.pk] = LeadVocabulary.build(
+            brand_terms=[
+                *channel.brand_handles,
+                *channel.brand_terms,
+                *listening.brand_terms,
+                *listening.product_terms,
+            ],
+            competitor_terms=[*channel.competitor_terms, *listening.competitor_terms],
+        )
     return vocabularies
 
 

@@ -12,9 +12,8 @@ mode it is the process's memory, which is right for one process. A fixed
 window lets through at most twice the limit across a window's edge; that is
 enough to stop a script and never in the way of a person.
 
-The key is the client's address. Behind a proxy, REMOTE_ADDR is the proxy:
-`TRUST_X_FORWARDED_FOR` makes the last address the proxy appended count
-instead (only set it when a proxy you run always sets the header).
+The key is the client's address (socialcrm.addresses: behind a trusted
+proxy, the address the proxy saw).
 """
 
 from __future__ import annotations
@@ -29,6 +28,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+
+from socialcrm.addresses import client_address
 
 RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -60,11 +61,8 @@ def rate_for(scope: str) -> Rate | None:
 
 
 def client_ip(request: HttpRequest) -> str:
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The key a limit counts by: the client's address (socialcrm.addresses)."""
+    return client_address(request) or "unknown"
 
 
 def _cache_key(scope: str, key: str, window: int) -> str:

@@ -3,6 +3,7 @@
 spikes.py: hourly term counts and spike alerts (alerts_count_and_detect_spikes).
 capacity.py: capacity forecasts and alerts per team (alerts_check_capacity).
 status.py: people acknowledging and closing alerts (alert_set_status).
+notify.py: managers told of new alerts, once (alerts_notify_managers).
 """
 
 from alerts.services.capacity import alerts_check_capacity as alerts_check_capacity

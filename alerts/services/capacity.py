@@ -33,11 +33,12 @@ from django.utils import timezone
 from alerts.capacity import CapacityForecast, forecast_breaches
 from alerts.models import AlertStatus, CapacityAlert
 from alerts.selectors import alert_settings
+from alerts.services.notify import alerts_notify_managers
 from alerts.services.spikes import hour_floor
 from cases.choices import CaseStatus, NotificationKind
-from cases.models import AgentProfile, Case, Notification
+from cases.models import AgentProfile, Case
 from cases.selectors import active_manager_ids, teams_on_shift
-from socialcrm.db import insert_ignoring_conflicts, upsert_rows
+from socialcrm.db import upsert_rows
 
 WAITING_STATUSES = (CaseStatus.NEW, CaseStatus.OPEN)
 Membership = AgentProfile.teams.through
@@ -114,22 +115,15 @@ def _alert(short: dict[int, CapacityForecast], *, window_start: dt.datetime, hor
         )
         if not pending:
             return
-        managers = active_manager_ids()
-        insert_ignoring_conflicts(
-            Notification,
-            [
-                Notification(
-                    recipient_id=manager_id,
-                    kind=NotificationKind.CAPACITY,
-                    message=_message(alert)[:300],
-                    link=f"{reverse('alerts:list')}#capacity-{alert.pk}",
-                    dedupe_key=f"alert:capacity:{alert.pk}",
-                )
-                for alert in pending
-                for manager_id in managers
-            ],
+        alerts_notify_managers(
+            pending,
+            managers=active_manager_ids(),
+            kind=NotificationKind.CAPACITY,
+            message=_message,
+            link=lambda alert: f"{reverse('alerts:list')}#capacity-{alert.pk}",
+            dedupe_key=lambda alert: f"alert:capacity:{alert.pk}",
+            now=now,
         )
-        CapacityAlert.objects.filter(pk__in=[alert.pk for alert in pending]).update(notified_at=now, updated_at=now)
 
 
 def _figures(forecast: CapacityForecast) -> tuple[int, int, int]:

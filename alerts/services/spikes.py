@@ -41,10 +41,10 @@ from django.utils import timezone
 
 from alerts.models import SpikeAlert, TermHourCount
 from alerts.selectors import alert_settings, spike_params
+from alerts.services.notify import alerts_notify_managers
 from alerts.spikes import SpikeCheck, SpikeParams, check_spike
 from alerts.terms import TermMatcher
 from cases.choices import NotificationKind, SentimentLabel
-from cases.models import Notification
 from cases.selectors import active_manager_ids
 from socialcrm.db import bulk_update_columns, insert_ignoring_conflicts, upsert_rows
 
@@ -227,22 +227,15 @@ def _notify(rule, alert_ids: list[int], managers: list[int], now: dt.datetime) -
         pending = list(SpikeAlert.objects.filter(pk__in=alert_ids, notified_at__isnull=True))
         if not pending:
             return 0
-        insert_ignoring_conflicts(
-            Notification,
-            [
-                Notification(
-                    recipient_id=manager_id,
-                    kind=NotificationKind.SPIKE,
-                    message=_message(rule, alert)[:300],
-                    link=reverse("alerts:detail", args=[alert.pk]),
-                    dedupe_key=f"alert:spike:{alert.pk}",
-                )
-                for alert in pending
-                for manager_id in managers
-            ],
+        return alerts_notify_managers(
+            pending,
+            managers=managers,
+            kind=NotificationKind.SPIKE,
+            message=lambda alert: _message(rule, alert),
+            link=lambda alert: reverse("alerts:detail", args=[alert.pk]),
+            dedupe_key=lambda alert: f"alert:spike:{alert.pk}",
+            now=now,
         )
-        SpikeAlert.objects.filter(pk__in=[alert.pk for alert in pending]).update(notified_at=now, updated_at=now)
-    return len(pending)
 
 
 def _message(rule, alert: SpikeAlert) -> str:

@@ -103,17 +103,22 @@ class PreparedBatch:
     posts: list[PreparedPost] = field(default_factory=list)
 
 
+def channel_listening_terms(channel: Channel) -> ListeningTerms:
+    """The channel's active listening rules, merged (one query); what ingestion and the adapters widen
+    the channel's own terms with."""
+    if channel.pk is None:
+        return ListeningTerms()
+    rows = channel.listening_rules.filter(is_active=True).order_by("pk").values_list(*LISTENING_RULE_FIELDS)
+    return ListeningTerms.merge(rows)
+
+
 class Ingestor:
     """Ingests batches for one channel; reuse one instance across the batches of a source."""
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
         # The channel's active listening rules widen its own terms (one query).
-        listening = ListeningTerms.merge(
-            channel.listening_rules.filter(is_active=True).order_by("pk").values_list(*LISTENING_RULE_FIELDS)
-            if channel.pk
-            else ()
-        )
+        listening = channel_listening_terms(channel)
         self.vocabulary = ChannelVocabulary.build(
             brand_handles=channel.brand_handles,
             brand_terms=[*channel.brand_terms, *listening.brand_terms],

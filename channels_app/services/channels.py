@@ -3,7 +3,7 @@
 Owns channel_config() and channel_adapter() (the only place a Channel row
 becomes the plain ChannelConfig an adapter sees, secrets read from the
 environment at call time, terms widened by the channel's active listening
-rules: channel_listening_terms()), channel_record_items() (valid items to the
+rules: pipeline.ingest.channel_listening_terms()), channel_record_items() (valid items to the
 pipeline, unreadable ones kept as dead letters, edits and deletions
 applied) and the post edit and deletion services.
 """
@@ -23,19 +23,11 @@ from channels_app.choices import Direction, RawEventStatus
 from channels_app.models import Channel, RawEvent, SocialPost
 from channels_app.pipeline import Ingestor, IngestResult, InvalidPost, NormalizedPost
 from channels_app.pipeline.bulk import any_of
-from channels_app.pipeline.classify import LISTENING_RULE_FIELDS, ListeningTerms
+from channels_app.pipeline.ingest import channel_listening_terms
 from channels_app.understand import analyze_sentiment, classify_intent, detect_language
 
 # A dead letter's body: enough to read and fix any single item.
 DEAD_LETTER_MAX_BYTES = 256 * 1024
-
-
-def channel_listening_terms(channel: Channel) -> ListeningTerms:
-    """The channel's active listening rules, merged (one query)."""
-    if channel.pk is None:
-        return ListeningTerms()
-    rows = channel.listening_rules.filter(is_active=True).order_by("pk").values_list(*LISTENING_RULE_FIELDS)
-    return ListeningTerms.merge(rows)
 
 
 def channel_config(channel: Channel) -> ChannelConfig:
