@@ -31,5 +31,5 @@ fi
 .venv/bin/pytest -m "not browser and not faults"
 printf '\n== %s\n' "Browser tests (pytest -m browser tests/browser)"
 .venv/bin/pytest -m browser tests/browser
-printf '\n== %s\n' "Fault injection (pytest -m faults tests/reliability)"
-exec .venv/bin/pytest -m faults tests/reliability
+printf '\n== %s\n' "Fault injection and load smoke (pytest -m faults tests/reliability tests/test_load_smoke.py)"
+exec .venv/bin/pytest -m faults tests/reliability tests/test_load_smoke.py

@@ -40,12 +40,60 @@ def fake_api():
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(monkeypatch):
     """Each test starts with empty rate-limit and sign-in counters: with Redis as the cache they
-    would otherwise carry over from earlier tests (the suite signs in from 127.0.0.1 many times)."""
+    would otherwise carry over from earlier tests (the suite signs in from 127.0.0.1 many times).
+
+    The counters' clock is pinned to the start of a day, so a test's requests never straddle the
+    edge of a fixed window (a real clock would reset a count now and then, and the test flake)."""
+    import types
     import uuid
 
-    from socialcrm import ratelimit
+    from socialcrm import ratelimit, signin
 
     monkeypatch.setattr(ratelimit, "KEY_PREFIX", f"ratelimit-test-{uuid.uuid4().hex}")
+    pinned_clock = types.SimpleNamespace(time=lambda: 1_794_960_000.0)  # midnight UTC
+    monkeypatch.setattr(ratelimit, "time", pinned_clock)
+    monkeypatch.setattr(signin, "time", pinned_clock)
+
+
+# The role groups the data migrations made, as {name: [(app_label, codename), ...]}, read right
+# after the test database was migrated, before any transactional test's flush removes them.
+ROLE_GROUP_PERMISSIONS: dict[str, list[tuple[str, str]]] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database set-up, then a note of the role groups (for role_groups)."""
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        for group in Group.objects.all():
+            ROLE_GROUP_PERMISSIONS[group.name] = list(
+                group.permissions.values_list("content_type__app_label", "codename")
+            )
+
+
+@pytest.fixture
+def role_groups(transactional_db):
+    """Puts the role groups back for a transactional test: an earlier transactional test's flush
+    removed them. Preferred to serialized_rollback, which reloads content types under their old
+    keys and collides with those the flush's post_migrate created again."""
+    from functools import reduce
+    from operator import or_
+
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.management import create_contenttypes
+    from django.db.models import Q
+
+    for app_config in apps.get_app_configs():
+        create_contenttypes(app_config, verbosity=0)
+        create_permissions(app_config, verbosity=0)
+    for name, permissions in ROLE_GROUP_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        if permissions:
+            wanted = reduce(or_, (Q(content_type__app_label=app, codename=code) for app, code in permissions))
+            group.permissions.set(Permission.objects.filter(wanted))
 
 
 @pytest.fixture(autouse=True)

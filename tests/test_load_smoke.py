@@ -36,10 +36,8 @@ def served_database_url() -> str:
     return f"postgres://{settings['USER']}{password}@{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
 
 
-# serialized_rollback: the run needs the role groups the migrations create, which an earlier
-# transactional test's flush may have removed.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_agents_browsing_while_posts_arrive_see_no_errors_and_every_post_is_stored_once(tmp_path):
+@pytest.mark.django_db(transaction=True)
+def test_agents_browsing_while_posts_arrive_see_no_errors_and_every_post_is_stored_once(role_groups, tmp_path):
     # Given a small generated world (cases, customers, gen-agent users) in the test database
     call_command("generate_data", "--posts", "3000", stdout=open(os.devnull, "w"))  # noqa: SIM115
     config = LoadConfig(

@@ -262,9 +262,8 @@ def test_the_praise_task_ignores_praise_of_someone_else_late_praise_and_outbound
 
 
 @pytest.mark.postgres
-# serialized_rollback: an earlier transactional test flushes the role groups the migrations created.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_requests_at_once_cannot_both_slip_under_the_month_limit(agent, other_agent):
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_once_cannot_both_slip_under_the_month_limit(role_groups, agent, other_agent):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently")
     policy()  # 50 per case, 100 per customer a month
