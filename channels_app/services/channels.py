@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from channels_app.adapters.base import ChannelAdapter, ChannelConfig, get_adapter
+from channels_app.adapters.base import ChannelAdapter, ChannelConfig, get_adapter, storable
 from channels_app.choices import Direction, RawEventStatus
 from channels_app.models import Channel, RawEvent, SocialPost
 from channels_app.pipeline import Ingestor, IngestResult, InvalidPost, NormalizedPost
@@ -104,13 +104,24 @@ def channel_record_items(
 ) -> RecordedItems:
     """Record what an adapter read, in the caller's transaction.
 
-    Valid posts go through the pipeline; each unreadable item is kept as a
+    Valid posts go through the pipeline; each unreadable item, and each post
+    with a value its columns cannot hold (`storable()`), is kept as a
     dead-letter RawEvent (source `<source>.item`) with its reason and the
     item as the channel gave it, once however often it is read again.
     """
     recorded = RecordedItems()
-    posts = [item for item in items if isinstance(item, NormalizedPost)]
-    invalid = [item for item in items if isinstance(item, InvalidPost)]
+    posts: list[NormalizedPost] = []
+    invalid: list[InvalidPost] = []
+    for item in items:
+        if isinstance(item, InvalidPost):
+            invalid.append(item)
+            continue
+        # Checked here, not in each adapter, so no live channel can send a value
+        # that fails the batch's insert and holds back the good posts beside it.
+        try:
+            posts.append(storable(item))
+        except InvalidPost as error:
+            invalid.append(error)
     if posts:
         recorded.ingested = (ingestor or Ingestor(channel)).ingest(posts)
     if invalid:

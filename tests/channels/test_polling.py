@@ -234,3 +234,53 @@ def test_test_connection_says_what_the_channel_answered(reviews, fake_api):
     assert channel_test_connection(channel=reviews) == (True, "RSS 2.0 feed FlyerTalk-ish: Acme Air reviews: 2 items")
     ok, said = channel_test_connection(channel=reviews)
     assert not ok and "HTTP 404" in said
+
+
+def test_a_polled_post_too_big_for_its_columns_is_a_dead_letter_and_its_neighbour_is_stored(fake_api, monkeypatch):
+    monkeypatch.setenv("TEST_X_BEARER", "app-bearer")
+    channel = ChannelFactory(
+        kind=ChannelKind.X,
+        name="Acme Air on X",
+        brand_handles=["AcmeAirCare"],
+        brand_terms=[],
+        api_base_url=fake_api.base_url,
+        options={"user_id": "1111111111", "username": "AcmeAirCare"},
+        credential_env={"bearer_token": "TEST_X_BEARER"},
+    )
+
+    def tweet(tweet_id, author_id, text):
+        return {
+            "id": tweet_id,
+            "text": text,
+            "created_at": "2026-11-29T21:04:51.000Z",
+            "author_id": author_id,
+            "conversation_id": tweet_id,
+            "lang": "en",
+            "public_metrics": {"retweet_count": 0, "reply_count": 0, "like_count": 1, "quote_count": 0},
+        }
+
+    page = {
+        "data": [
+            tweet("1862001000000000001", "7700112233", "@AcmeAirCare my bag never made it to Denver, file ref DEN44120"),
+            tweet("1862001000000000002", "7700445566", "@AcmeAirCare refund for AA2210 still not in my account"),
+        ],
+        "includes": {
+            "users": [
+                {"id": "7700112233", "name": "Rosa", "username": "rosa_travels", "public_metrics": {"followers_count": 212}},
+                # A count no real account has (a broken proxy or a forged page): the insert would fail.
+                {"id": "7700445566", "name": "Bot", "username": "num_bot", "public_metrics": {"followers_count": 10**20}},
+            ]
+        },
+        "meta": {"newest_id": "1862001000000000002", "oldest_id": "1862001000000000001", "result_count": 2},
+    }
+    fake_api.route("GET", "/2/users/1111111111/mentions", Reply(json=page))
+
+    outcome = channel_poll(channel_id=channel.pk)
+
+    assert outcome.error == ""
+    assert list(SocialPost.objects.filter(channel=channel).values_list("external_id", flat=True)) == [
+        "1862001000000000001"
+    ]
+    (dead,) = RawEvent.objects.filter(channel=channel, status=RawEventStatus.DEAD)
+    assert "author_followers" in dead.error and "beyond any real account" in dead.error
+    assert json.loads(bytes(dead.body))["id"] == "1862001000000000002"
