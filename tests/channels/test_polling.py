@@ -261,14 +261,19 @@ def test_a_polled_post_too_big_for_its_columns_is_a_dead_letter_and_its_neighbou
 
     page = {
         "data": [
-            tweet("1862001000000000001", "7700112233", "@AcmeAirCare my bag never made it to Denver, file ref DEN44120"),
+            tweet("1862001000000000001", "7700112233", "@AcmeAirCare my bag never made it to Denver, ref DEN44120"),
             tweet("1862001000000000002", "7700445566", "@AcmeAirCare refund for AA2210 still not in my account"),
         ],
         "includes": {
             "users": [
-                {"id": "7700112233", "name": "Rosa", "username": "rosa_travels", "public_metrics": {"followers_count": 212}},
+                {
+                    "id": "7700112233",
+                    "name": "Rosa",
+                    "username": "rosa_trips",
+                    "public_metrics": {"followers_count": 21},
+                },
                 # A count no real account has (a broken proxy or a forged page): the insert would fail.
-                {"id": "7700445566", "name": "Bot", "username": "num_bot", "public_metrics": {"followers_count": 10**20}},
+                {"id": "7700445566", "name": "Bot", "username": "bot", "public_metrics": {"followers_count": 10**20}},
             ]
         },
         "meta": {"newest_id": "1862001000000000002", "oldest_id": "1862001000000000001", "result_count": 2},
