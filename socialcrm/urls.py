@@ -10,6 +10,7 @@ from socialcrm.ratelimit import rate_limited
 from socialcrm.signin import LockoutAdminAuthenticationForm, SignInView
 
 admin.site.login_form = LockoutAdminAuthenticationForm
+handler400 = "socialcrm.views.bad_request"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -110,3 +110,37 @@ def test_health_check_reports_the_database(client):
 
 def test_home_redirects_to_the_console(client):
     assert client.get("/").url == reverse("console:inbox")
+
+
+def test_a_body_django_refuses_is_a_413_in_the_api_error_shape_and_django_s_page_elsewhere(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    client.force_login(user_in_group("Managers"))
+    body = '{"body": "' + "the refund never arrived " * 100 + '"}'
+    case = CaseFactory()
+
+    api = client.post(f"/api/v1/cases/{case.pk}/note/", body, content_type="application/json")
+    console = client.post(reverse("login"), {"username": "x" * 2_000, "password": "y"})
+
+    assert (api.status_code, api["Content-Type"]) == (413, "application/json")
+    assert api.json() == {
+        "error": {
+            "status": 413,
+            "code": "request_too_large",
+            "message": "The request body is larger than this server accepts.",
+        }
+    }
+    assert console.status_code == 400 and console["Content-Type"].startswith("text/html")
+
+
+def test_too_many_fields_on_the_api_is_a_400_in_its_error_shape(client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    client.force_login(user_in_group("Managers"))
+    case = CaseFactory()
+
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/note/",
+        "&".join(f"f{n}=v" for n in range(50)),
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "bad_request")
