@@ -14,6 +14,10 @@ A post becomes a lead when it is inbound (never the brand's own posts) and:
   names the brand as well is about the brand (a comparison or a complaint to
   us) and is care's, not sales'. Praise of a competitor is no lead.
 
+A post naming one of the listening rules' exclusions ("Acme stock", "jobs
+at Globex": what the brand said is not about it) is never a lead, as it is
+never proactive nor progressive (channels_app.pipeline.classify).
+
 Terms match as whole words, case-insensitively; the brand's handles count as
 brand terms with or without the "@".
 """
@@ -63,16 +67,22 @@ class LeadVocabulary:
     brand: re.Pattern | None
     competitors: re.Pattern | None
     competitor_names: dict[str, str]  # lower case -> as configured
+    exclusions: re.Pattern | None = None
 
     @classmethod
-    def build(cls, *, brand_terms, competitor_terms) -> LeadVocabulary:
-        """`brand_terms`: the brand's handles, names and products; `competitor_terms`: competitors' names."""
+    def build(cls, *, brand_terms, competitor_terms, exclusions=()) -> LeadVocabulary:
+        """`brand_terms`: the brand's handles, names and products; `competitor_terms`: competitors'
+        names; `exclusions`: the listening rules' exclusions."""
         competitors = _terms(competitor_terms)
         return cls(
             brand=_regex(_terms(brand_terms)),
             competitors=_regex(competitors),
             competitor_names={term.lower(): term for term in competitors},
+            exclusions=_regex(_terms(exclusions)),
         )
+
+    def excludes(self, text: str) -> bool:
+        return bool(self.exclusions and self.exclusions.search(text))
 
     def names_brand(self, text: str) -> bool:
         return bool(self.brand and self.brand.search(text))
@@ -85,7 +95,7 @@ class LeadVocabulary:
 
 def lead_match(post: PostFacts, vocabulary: LeadVocabulary) -> LeadMatch | None:
     """The reason `post` is a lead (see the module docstring), or None."""
-    if post.direction != Direction.INBOUND:
+    if post.direction != Direction.INBOUND or vocabulary.excludes(post.text):
         return None
     if post.intent == Intent.SALES_LEAD:
         return LeadMatch(LeadReason.PURCHASE_INTENT, vocabulary.competitor_in(post.text))

@@ -59,6 +59,7 @@ def lead_vocabularies(*, channel_ids: Iterable[int]) -> dict[int, LeadVocabulary
                 *listening.product_terms,
             ],
             competitor_terms=[*channel.competitor_terms, *listening.competitor_terms],
+            exclusions=listening.exclusions,
         )
     return vocabularies
 

@@ -95,6 +95,20 @@ def test_listening_rules_of_the_channel_add_competitor_and_brand_terms(channel):
     assert list(Lead.objects.values_list("post_id", "competitor")) == [(competitor.pk, "Initech Mobile")]
 
 
+def test_a_post_naming_a_listening_rules_exclusion_is_no_lead(channel):
+    rule = ListeningRule.objects.create(brand="Acme", exclusions=["Globex shares", "careers"])
+    rule.channels.add(channel)
+    investor = stored(
+        channel, "Globex shares tanked again today, what a disaster of a quarter", "complaint", "negative"
+    )
+    applicant = stored(channel, "Looking to join, which careers page lists the store jobs?", "sales_lead")
+    customer = stored(channel, "Globex billed me twice this month and nobody answers", "complaint", "negative")
+
+    leads_capture(post_ids=[investor.pk, applicant.pk, customer.pk])
+
+    assert list(Lead.objects.values_list("post_id", flat=True)) == [customer.pk]
+
+
 @pytest.mark.parametrize("posts", [3, 30])
 def test_capture_costs_the_same_queries_at_any_batch_size(channel, posts, django_assert_max_num_queries):
     ids = [

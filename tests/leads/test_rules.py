@@ -100,3 +100,22 @@ def test_without_competitor_terms_no_complaint_is_a_lead():
     post = inbound("Globex lost my bag AGAIN", "complaint", "negative")
 
     assert lead_match(post, bare) is None
+
+
+def test_a_post_naming_an_exclusion_is_no_lead_whatever_its_intent():
+    vocabulary = LeadVocabulary.build(
+        brand_terms=["Acme Air"], competitor_terms=["Globex"], exclusions=["Globex Airways stock", "job"]
+    )
+
+    assert (
+        lead_match(inbound("Globex Airways stock is in freefall, awful news", "complaint", "negative"), vocabulary)
+        is None
+    )
+    assert lead_match(inbound("Looking for a job as cabin crew, who is hiring?", "sales_lead"), vocabulary) is None
+    assert lead_match(
+        inbound("Globex lost my bag and will not answer", "complaint", "negative"), vocabulary
+    ) == LeadMatch("competitor_complaint", "Globex")
+    # Whole words: "jobs" is not the exclusion "job".
+    assert lead_match(inbound("Which plan for my jobs site's team of 12?", "sales_lead"), vocabulary) == LeadMatch(
+        "purchase_intent", ""
+    )
