@@ -1,8 +1,16 @@
-"""Admin of listening: the rules (edited here) and the agents' feedback (read only)."""
+"""Admin of listening: the rules (edited here) and the agents' feedback (read only).
 
+Saving or deleting a rule re-classifies the recent posts of the channels it
+touched (listening.services.posts_reclassify, in a worker after commit), so
+the stream and the rules report follow the new terms.
+"""
+
+from django.conf import settings
 from django.contrib import admin
+from django.db import transaction
 
 from listening.models import ListeningFeedback, ListeningRule
+from listening.tasks import reclassify_posts_task
 
 
 @admin.register(ListeningRule)
@@ -39,6 +47,31 @@ class ListeningRuleAdmin(admin.ModelAdmin):
         ),
         ("Record", {"fields": ("created_at", "updated_at")}),
     )
+
+    def save_related(self, request, form, formsets, change):
+        # form.initial holds the channels before this save: a channel taken off the rule loses its terms too.
+        before = {getattr(channel, "pk", channel) for channel in form.initial.get("channels", [])}
+        super().save_related(request, form, formsets, change)
+        self._reclassify(request, before | set(form.instance.channels.values_list("pk", flat=True)))
+
+    def delete_model(self, request, obj):
+        channel_ids = set(obj.channels.values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        self._reclassify(request, channel_ids)
+
+    def delete_queryset(self, request, queryset):
+        channel_ids = set(queryset.values_list("channels", flat=True)) - {None}
+        super().delete_queryset(request, queryset)
+        self._reclassify(request, channel_ids)
+
+    def _reclassify(self, request, channel_ids: set[int]) -> None:
+        if not channel_ids:
+            return
+        ids, days = sorted(channel_ids), settings.LISTENING_RECLASSIFY_DAYS
+        transaction.on_commit(lambda: reclassify_posts_task.delay(ids, days))
+        self.message_user(
+            request, f"The posts of the last {days} days on {len(ids)} channel(s) will be classified again."
+        )
 
     @admin.display(description="terms")
     def term_count(self, rule: ListeningRule) -> int:

@@ -285,6 +285,8 @@ else:
 # --- Channels --------------------------------------------------------------------
 # Seconds an adapter waits for a channel's API (connect and each read).
 CHANNEL_HTTP_TIMEOUT = env_int("CHANNEL_HTTP_TIMEOUT", 15)
+# Days of stored posts classified again when a listening rule is saved or deleted (docs/LISTENING.md).
+LISTENING_RECLASSIFY_DAYS = env_int("LISTENING_RECLASSIFY_DAYS", 7)
 
 # --- REST framework ------------------------------------------------------------
 # The REST API (docs/API.md): tokens for integrations, the session for the console's own pages.

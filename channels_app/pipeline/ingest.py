@@ -112,22 +112,26 @@ def channel_listening_terms(channel: Channel) -> ListeningTerms:
     return ListeningTerms.merge(rows)
 
 
+def channel_vocabulary(channel: Channel) -> ChannelVocabulary:
+    """What classifies the channel's posts: its own terms widened by its active listening rules (one query)."""
+    listening = channel_listening_terms(channel)
+    return ChannelVocabulary.build(
+        brand_handles=channel.brand_handles,
+        brand_terms=[*channel.brand_terms, *listening.brand_terms],
+        competitor_terms=[*channel.competitor_terms, *listening.competitor_terms],
+        actionable_rules=channel.actionable_rules,
+        product_terms=listening.product_terms,
+        exclusions=listening.exclusions,
+        languages=listening.languages,
+    )
+
+
 class Ingestor:
     """Ingests batches for one channel; reuse one instance across the batches of a source."""
 
     def __init__(self, channel: Channel) -> None:
         self.channel = channel
-        # The channel's active listening rules widen its own terms (one query).
-        listening = channel_listening_terms(channel)
-        self.vocabulary = ChannelVocabulary.build(
-            brand_handles=channel.brand_handles,
-            brand_terms=[*channel.brand_terms, *listening.brand_terms],
-            competitor_terms=[*channel.competitor_terms, *listening.competitor_terms],
-            actionable_rules=channel.actionable_rules,
-            product_terms=listening.product_terms,
-            exclusions=listening.exclusions,
-            languages=listening.languages,
-        )
+        self.vocabulary = channel_vocabulary(channel)
         self.reopen_window = dt.timedelta(days=self.vocabulary.rules["reopen_window_days"])
         self.sla = SLAConfig()
         # Routing runs in a worker after the batch commits, and only when there is something to route by.
