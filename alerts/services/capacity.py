@@ -37,7 +37,7 @@ from alerts.services.notify import alerts_notify_managers
 from alerts.services.spikes import hour_floor
 from cases.choices import CaseStatus, NotificationKind
 from cases.models import AgentProfile, Case
-from cases.selectors import active_manager_ids, teams_on_shift
+from cases.selectors import active_manager_ids, team_calendars_on_shift
 from socialcrm.db import upsert_rows
 
 WAITING_STATUSES = (CaseStatus.NEW, CaseStatus.OPEN)
@@ -50,7 +50,7 @@ def alerts_check_capacity(*, now: dt.datetime | None = None) -> dict[int, Capaci
     now = now or timezone.now()
     settings = alert_settings()
     horizon = dt.timedelta(hours=settings.capacity_horizon_hours)
-    on_shift = teams_on_shift(now)
+    on_shift = team_calendars_on_shift(now)
     if not on_shift:
         return {}
     agents = dict(
@@ -77,8 +77,9 @@ def alerts_check_capacity(*, now: dt.datetime | None = None) -> dict[int, Capaci
             due=due.get(team_id, []),
             agents=agents.get(team_id, 0),
             replies_per_agent_hour=settings.replies_per_agent_hour,
+            calendar=calendar,
         )
-        for team_id in on_shift
+        for team_id, calendar in on_shift.items()
     }
     short = {team_id: forecast for team_id, forecast in forecasts.items() if forecast.predicted_breaches}
     if short:

@@ -130,13 +130,18 @@ def calendar_specs(*, calendar_ids: Iterable[int]) -> dict[int, CalendarSpec]:
 def teams_on_shift(now: dt.datetime) -> list[int]:
     """Ids of the teams whose business calendar is open at `now` (a team without a calendar always is);
     four queries whatever the number of teams."""
+    return list(team_calendars_on_shift(now))
+
+
+def team_calendars_on_shift(now: dt.datetime) -> dict[int, CalendarSpec | None]:
+    """The teams on shift at `now` (see teams_on_shift), each with its calendar (None: always open)."""
     teams = list(Team.objects.values_list("id", "calendar_id"))
     specs = calendar_specs(calendar_ids={calendar_id for _, calendar_id in teams if calendar_id})
-    return [
-        team_id
+    return {
+        team_id: specs.get(calendar_id) if calendar_id else None
         for team_id, calendar_id in teams
         if calendar_id is None or (calendar_id in specs and specs[calendar_id].is_open(now))
-    ]
+    }
 
 
 def case_timelines(*, case_ids: Iterable[int]) -> dict[int, list[TimelineEntry]]:

@@ -8,7 +8,7 @@ from alerts.models import AlertSettings, CapacityAlert
 from alerts.services import alerts_check_capacity
 from cases.choices import CaseStatus, NotificationKind
 from cases.models import Notification
-from tests.factories import CaseFactory, OpeningIntervalFactory, TeamFactory
+from tests.factories import BusinessCalendarFactory, CaseFactory, OpeningIntervalFactory, TeamFactory
 from tests.roles import user_in_group
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +139,26 @@ def test_the_check_costs_the_same_queries_whatever_the_backlog(care, cases, djan
 
     with django_assert_max_num_queries(14):
         alerts_check_capacity(now=NOW)
+
+
+def test_a_backlog_that_outlasts_the_shift_warns_for_the_cases_due_first_thing_tomorrow():
+    # London, Tuesday 10 March 2026 (GMT): the desk closes at 14:15, ten minutes after NOW, and opens at 09:00.
+    calendar = BusinessCalendarFactory(time_zone="Europe/London")
+    for weekday in range(5):
+        OpeningIntervalFactory(calendar=calendar, weekday=weekday, opens_at=dt.time(9), closes_at=dt.time(14, 15))
+    desk = TeamFactory(name="Early desk", calendar=calendar)
+    agent_of(desk, "dev")
+    user_in_group("Managers", username="mara")
+    tomorrow_9 = dt.datetime(2026, 3, 11, 9, 0, tzinfo=dt.UTC)
+    # One agent, a reply per 10 minutes: 14:15 (closing), then 09:10 and 09:20 tomorrow.
+    on_time = waiting(desk, 10)
+    tomorrow_early = waiting(desk, (tomorrow_9 - NOW).total_seconds() / 60 + 10)
+    tomorrow_late = waiting(desk, (tomorrow_9 - NOW).total_seconds() / 60 + 15)
+    AlertSettings.objects.create(capacity_horizon_hours=24)
+
+    forecast = alerts_check_capacity(now=NOW)[desk.pk]
+
+    assert (forecast.backlog, forecast.agents) == (3, 1)
+    assert forecast.breaching == (tomorrow_late.pk,)
+    assert on_time.pk not in forecast.breaching and tomorrow_early.pk not in forecast.breaching
+    assert CapacityAlert.objects.get(team=desk).predicted_breaches == 1
