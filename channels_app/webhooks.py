@@ -44,7 +44,7 @@ def channel_webhook(request: HttpRequest, channel_id: int) -> HttpResponse:
     if channel is None:
         return _error("no active channel here", 404)
     try:
-        adapter = channel_adapter(channel)
+        adapter = channel_adapter(channel, listening_rules=False)
     except ChannelError:
         adapter = None
     if adapter is None or not adapter.supports_webhooks:
@@ -71,5 +71,7 @@ def channel_webhook(request: HttpRequest, channel_id: int) -> HttpResponse:
         logger.error("webhook for channel %s cannot be verified: %s", channel.pk, error)
         return _error(f"this channel cannot verify deliveries now: {error}", 503)
 
-    event, created = webhook_receive(channel=channel, source=f"{channel.kind}.webhook", headers=headers, body=body)
+    event, created = webhook_receive(
+        channel=channel, source=f"{channel.kind}.webhook", headers=headers, body=body, adapter=adapter
+    )
     return JsonResponse({"received": event.pk, "duplicate": not created})

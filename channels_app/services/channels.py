@@ -23,6 +23,7 @@ from channels_app.choices import Direction, RawEventStatus
 from channels_app.models import Channel, RawEvent, SocialPost
 from channels_app.pipeline import Ingestor, IngestResult, InvalidPost, NormalizedPost
 from channels_app.pipeline.bulk import any_of
+from channels_app.pipeline.classify import ListeningTerms
 from channels_app.pipeline.ingest import channel_listening_terms
 from channels_app.understand import analyze_sentiment, classify_intent, detect_language
 
@@ -30,19 +31,21 @@ from channels_app.understand import analyze_sentiment, classify_intent, detect_l
 DEAD_LETTER_MAX_BYTES = 256 * 1024
 
 
-def channel_config(channel: Channel) -> ChannelConfig:
+def channel_config(channel: Channel, *, listening_rules: bool = True) -> ChannelConfig:
     """The adapter's view of the channel: its own terms widened by its active listening rules.
 
     With a rule naming terms, `filter_by_terms` defaults to true (the RSS
     adapter then keeps only the items that name a term); the channel's own
-    options may set it to false.
+    options may set it to false. `listening_rules=False` skips reading the
+    rules (one query) where no term is used: verifying and storing a webhook
+    delivery, which must stay cheap at hundreds a second.
     """
     credentials = {}
     for name in channel.credential_env:
         value = channel.credential(name)
         if value:
             credentials[name] = value
-    listening = channel_listening_terms(channel)
+    listening = channel_listening_terms(channel) if listening_rules else ListeningTerms()
     # The Facebook adapter paces itself against the channel's own interval.
     options = {"poll_interval_seconds": channel.poll_interval_seconds}
     if listening.any:
@@ -70,9 +73,10 @@ def _unique(*terms: str) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
-def channel_adapter(channel: Channel) -> ChannelAdapter:
-    """The channel's adapter; raises a permanent ChannelError for kinds without one (imports, phone)."""
-    return get_adapter(channel_config(channel))
+def channel_adapter(channel: Channel, *, listening_rules: bool = True) -> ChannelAdapter:
+    """The channel's adapter; raises a permanent ChannelError for kinds without one (imports, phone).
+    `listening_rules`: see channel_config()."""
+    return get_adapter(channel_config(channel, listening_rules=listening_rules))
 
 
 @dataclass

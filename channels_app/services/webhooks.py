@@ -27,7 +27,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from channels_app.adapters.base import ChannelError, InvalidPayload, WebhookBatch
+from channels_app.adapters.base import ChannelAdapter, ChannelError, InvalidPayload, WebhookBatch
 from channels_app.backoff import backoff_seconds
 from channels_app.choices import RawEventStatus
 from channels_app.models import Channel, RawEvent
@@ -46,13 +46,21 @@ RETRY_CAP_SECONDS = 3600
 UNSTORED_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization"})
 
 
-def webhook_receive(*, channel: Channel, source: str, headers: Mapping[str, str], body: bytes) -> tuple[RawEvent, bool]:
-    """Store a delivery whose signature the caller verified; (event, created).
+def webhook_receive(
+    *,
+    channel: Channel,
+    source: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    adapter: ChannelAdapter | None = None,
+) -> tuple[RawEvent, bool]:
+    """Store a delivery whose signature the caller verified (with `adapter`, reused here); (event, created).
 
     A redelivery returns the stored event and enqueues nothing. Processing is
     enqueued on commit, so a worker never looks for a row not yet committed.
     """
-    delivery_id = channel_adapter(channel).delivery_id(headers, body) or ("sha256:" + hashlib.sha256(body).hexdigest())
+    adapter = adapter or channel_adapter(channel, listening_rules=False)
+    delivery_id = adapter.delivery_id(headers, body) or ("sha256:" + hashlib.sha256(body).hexdigest())
     kept_headers = {name: value for name, value in headers.items() if name.lower() not in UNSTORED_HEADERS}
     try:
         with transaction.atomic():

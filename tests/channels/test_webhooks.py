@@ -79,6 +79,24 @@ def test_signed_delivery_is_stored_as_received_and_answered_before_processing(
     assert not SocialPost.objects.exists()
 
 
+def test_accepting_a_delivery_costs_two_queries_and_reads_no_listening_rules(
+    client, hook_channel, django_capture_on_commit_callbacks
+):
+    # The accept path runs at hundreds a second: the channel, the INSERT; terms are for processing.
+    from tests.listening.factories import ListeningRuleFactory
+
+    ListeningRuleFactory(channels=[hook_channel])
+    payload = {"posts": [forum_post("thread-90/post-1", "Acme Air changed my seat without asking")]}
+
+    with django_capture_on_commit_callbacks(execute=False), CaptureQueriesContext(connection) as queries:
+        response = deliver(client, hook_channel, payload)
+
+    assert response.status_code == 200
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert not any("listening" in sql for sql in statements), statements
+    assert len([sql for sql in statements if not sql.startswith(("SAVEPOINT", "RELEASE"))]) == 2, statements
+
+
 def test_processing_turns_the_delivery_into_posts_and_a_case(client, hook_channel, django_capture_on_commit_callbacks):
     payload = {"posts": [forum_post("thread-88/post-1", "Acme Air lost my bag in Lisbon and nobody answers")]}
     with django_capture_on_commit_callbacks(execute=False):
