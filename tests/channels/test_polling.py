@@ -50,6 +50,20 @@ def reviews(fake_api):
     )
 
 
+@pytest.fixture
+def x_channel(fake_api, monkeypatch):
+    monkeypatch.setenv("TEST_X_BEARER", "app-bearer")
+    return ChannelFactory(
+        kind=ChannelKind.X,
+        name="Acme Air on X",
+        brand_handles=["AcmeAirCare"],
+        brand_terms=[],
+        api_base_url=fake_api.base_url,
+        options={"user_id": "1111111111", "username": "AcmeAirCare"},
+        credential_env={"bearer_token": "TEST_X_BEARER"},
+    )
+
+
 def feed(extra="", **headers):
     return Reply(
         body=REVIEWS_FEED.format(extra=extra), content_type="application/rss+xml; charset=utf-8", headers=headers
@@ -180,17 +194,8 @@ def test_unreadable_items_are_kept_once_as_dead_letters_and_the_rest_is_ingested
     assert json.loads(bytes(dead.body))["title"] == "No date, no link"
 
 
-def test_a_failure_after_some_pages_keeps_them_and_the_next_poll_resumes_from_the_cursor(fake_api, monkeypatch):
-    monkeypatch.setenv("TEST_X_BEARER", "app-bearer")
-    channel = ChannelFactory(
-        kind=ChannelKind.X,
-        name="Acme Air on X",
-        brand_handles=["AcmeAirCare"],
-        brand_terms=[],
-        api_base_url=fake_api.base_url,
-        options={"user_id": "1111111111", "username": "AcmeAirCare"},
-        credential_env={"bearer_token": "TEST_X_BEARER"},
-    )
+def test_a_failure_after_some_pages_keeps_them_and_the_next_poll_resumes_from_the_cursor(fake_api, x_channel):
+    channel = x_channel
     pages = [json.loads((ADAPTER_DATA / f"x_mentions_page{number}.json").read_text()) for number in (1, 2, 3)]
     mentions = "/2/users/1111111111/mentions"
     fake_api.route("GET", mentions, Reply(json=pages[0]), Reply(status=500, json={"title": "Internal Error"}))
@@ -236,17 +241,8 @@ def test_test_connection_says_what_the_channel_answered(reviews, fake_api):
     assert not ok and "HTTP 404" in said
 
 
-def test_a_polled_post_too_big_for_its_columns_is_a_dead_letter_and_its_neighbour_is_stored(fake_api, monkeypatch):
-    monkeypatch.setenv("TEST_X_BEARER", "app-bearer")
-    channel = ChannelFactory(
-        kind=ChannelKind.X,
-        name="Acme Air on X",
-        brand_handles=["AcmeAirCare"],
-        brand_terms=[],
-        api_base_url=fake_api.base_url,
-        options={"user_id": "1111111111", "username": "AcmeAirCare"},
-        credential_env={"bearer_token": "TEST_X_BEARER"},
-    )
+def test_a_polled_post_too_big_for_its_columns_is_a_dead_letter_and_its_neighbour_is_stored(fake_api, x_channel):
+    channel = x_channel
 
     def tweet(tweet_id, author_id, text):
         return {
