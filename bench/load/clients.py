@@ -67,7 +67,15 @@ def _login(browser: Browser, username: str, password: str) -> None:
 
 
 def _agent_loop(
-    number: int, username: str, base: str, password: str, deadline: float, think: float, samples: list, lock
+    number: int,
+    username: str,
+    base: str,
+    password: str,
+    deadline: float,
+    think: float,
+    samples: list,
+    error_kinds: list,
+    lock,
 ) -> None:
     rng = random.Random(number)
     browser = Browser(base)
@@ -77,10 +85,13 @@ def _agent_loop(
         try:
             response = browser.request("GET", path)
             ok = response.status_code == 200
-        except Exception:  # a refused or timed-out request is an error to count, not a crash
-            response, ok = None, False
+            kind = "" if ok else f"HTTP {response.status_code}"
+        except Exception as error:  # a refused or timed-out request is an error to count, not a crash
+            response, ok, kind = None, False, type(error).__name__
         with lock:
             samples.append((page, (time.perf_counter() - started) * 1000, ok))
+            if kind:
+                error_kinds.append(kind)
         return response.text if ok else ""
 
     # Agents arrive over the first seconds, as a shift does: fifty sign-ins at once (each a
@@ -90,8 +101,10 @@ def _agent_loop(
     try:
         _login(browser, username, password)
         ok = True
-    except Exception:  # a failed login is an error to count
+    except Exception as error:  # a failed login is an error to count
         ok = False
+        with lock:
+            error_kinds.append(f"login: {type(error).__name__}")
     with lock:
         samples.append(("login (form + POST)", (time.perf_counter() - started) * 1000, ok))
     if not ok:
@@ -118,11 +131,14 @@ def _agent_loop(
 
 def run_agents(base: str, usernames: list[str], seconds: float, think: float, password: str) -> dict:
     samples: list[tuple[str, float, bool]] = []
+    error_kinds: list[str] = []  # why each failed request failed: "HTTP 502", "ReadTimeout", ...
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
     threads = [
         threading.Thread(
-            target=_agent_loop, args=(n, username, base, password, deadline, think, samples, lock), daemon=True
+            target=_agent_loop,
+            args=(n, username, base, password, deadline, think, samples, error_kinds, lock),
+            daemon=True,
         )
         for n, username in enumerate(usernames, start=1)
     ]
@@ -130,7 +146,7 @@ def run_agents(base: str, usernames: list[str], seconds: float, think: float, pa
         thread.start()
     for thread in threads:
         thread.join(timeout=seconds + 60)
-    return {"samples": samples}
+    return {"samples": samples, "error_kinds": error_kinds}
 
 
 def hook_bodies(run_id: str, rate: float, per_delivery: int, seconds: float) -> list[bytes]:
@@ -163,6 +179,7 @@ def run_hooks(base: str, channel_id: int, run_id: str, rate: float, per_delivery
     url = f"{base}/webhooks/{channel_id}/"
     local = threading.local()
     results: list[tuple[float, float, int]] = []  # (latency ms, start lag ms, status)
+    error_kinds: list[str] = []
     lock = threading.Lock()
 
     def send(body: bytes, due: float) -> None:
@@ -178,8 +195,10 @@ def run_hooks(base: str, channel_id: int, run_id: str, rate: float, per_delivery
                 headers={"Content-Type": "application/json", "X-Socialcrm-Signature": signature},
                 timeout=30,
             ).status_code
-        except Exception:  # counted as an error
+        except Exception as error:  # counted as an error, by kind
             status = 0
+            with lock:
+                error_kinds.append(type(error).__name__)
         with lock:
             results.append(((time.perf_counter() - started) * 1000, (started - due) * 1000, status))
 
@@ -195,4 +214,9 @@ def run_hooks(base: str, channel_id: int, run_id: str, rate: float, per_delivery
     # Until the last answer: above the planned seconds when the server (or this sender's 64
     # connections) could not keep the rate, and the start lags say by how much.
     answered_seconds = time.perf_counter() - start
-    return {"results": results, "answered_seconds": answered_seconds, "posts": len(bodies) * per_delivery}
+    return {
+        "results": results,
+        "answered_seconds": answered_seconds,
+        "posts": len(bodies) * per_delivery,
+        "error_kinds": error_kinds,
+    }

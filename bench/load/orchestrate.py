@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -309,10 +310,14 @@ def run(config: LoadConfig, *, services: bool = True) -> dict:
         "pages": report_pages,
         "agent_requests": sum(p["requests"] for p in report_pages.values()),
         "agent_errors": sum(p["errors"] for p in report_pages.values()),
+        # Client-side reasons (a timeout, a connection the server closed); the server's own
+        # answers are in var/load/gunicorn.log.
+        "agent_error_kinds": dict(Counter(agent_data.get("error_kinds", []))),
         "webhooks": {
             "deliveries": len(hook_results),
             "errors": sum(1 for _, _, status in hook_results if status != 200),
             "statuses": sorted({status for _, _, status in hook_results}),
+            "error_kinds": dict(Counter(hook_data.get("error_kinds", []))),
             "answered_seconds": round(hook_data["answered_seconds"], 1),
             "accepted_per_s": round(len(hook_results) / hook_data["answered_seconds"], 1),
             "start_lag_p95_ms": _percentiles([lag for _, lag, _ in hook_results])["p95"],
@@ -338,6 +343,8 @@ def print_report(report: dict) -> None:
         f"{hooks['p99']:>8}  (all answered after {hooks['answered_seconds']} s: {hooks['accepted_per_s']}/s; "
         f"start lag p95 {hooks['start_lag_p95_ms']} ms)"
     )
+    if report["agent_error_kinds"] or hooks["error_kinds"]:
+        print(f"errors by kind: agents {report['agent_error_kinds']}, webhooks {hooks['error_kinds']}")
     print(
         f"posts sent {report['posts_sent']}, accepted {report['posts_accepted']}, stored {report['posts_stored']} "
         f"(twice: {report['posts_stored_twice']}), failed deliveries {report['failed_deliveries']}, "
