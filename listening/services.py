@@ -74,8 +74,8 @@ def posts_reclassify(*, channel_ids: Iterable[int], since: dt.datetime) -> int:
             .order_by("-posted_at", "-pk")
             .only("pk", "posted_at", "text", "language", "engagement_type")
         )
-        after: Q | None = None
-        while batch := list((posts.filter(after) if after else posts)[:RECLASSIFY_BATCH]):
+        after = Q()
+        while batch := list(posts.filter(after)[:RECLASSIFY_BATCH]):
             last = batch[-1]
             after = Q(posted_at__lt=last.posted_at) | Q(posted_at=last.posted_at, pk__lt=last.pk)
             moves: dict[str, list[int]] = defaultdict(list)
